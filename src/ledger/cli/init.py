@@ -1,0 +1,56 @@
+"""``ledger init``: create a ledger, its ledger key and its genesis event."""
+
+from __future__ import annotations
+
+import click
+
+from ledger.cli.context import CliContext, pass_cli
+from ledger.cli.render import emit_json, ok, say
+
+
+@click.command()
+@click.option("--name", required=True, help="The organisation whose decisions this ledger keeps.")
+@click.option(
+    "--unencrypted",
+    is_flag=True,
+    help="Store the ledger key without a passphrase (demos and tests only).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@pass_cli
+def init(cli: CliContext, name: str, unencrypted: bool, as_json: bool) -> None:
+    """Create a new ledger in the home directory.
+
+    Generates the ledger key (Ed25519), stores it encrypted with the passphrase from
+    LEDGER_PASSPHRASE or a prompt, and records the genesis event naming it.
+
+    \b
+    Example:
+      LEDGER_PASSPHRASE=... ledger --home county init --name "XX County Committee"
+    """
+    from ledger.store.home import LedgerHome
+    from ledger.store.service import LedgerService
+
+    passphrase = None if unencrypted else cli.passphrase("new ledger key")
+    service = LedgerService.create(
+        LedgerHome(cli.home), name, store_url=cli.store, passphrase=passphrase
+    )
+    config = service.config
+    if as_json:
+        emit_json(
+            {
+                "ledger": config.ledger_id,
+                "name": config.name,
+                "home": str(cli.home),
+                "ledger_key": config.genesis_key,
+                "store": config.store or str(service.home.sqlite_path),
+                "encrypted": not unencrypted,
+            }
+        )
+        return
+    ok(f"ledger {config.ledger_id} created for {name!r}")
+    say(f"  home:       {cli.home}")
+    say(f"  store:      {config.store or service.home.sqlite_path}")
+    say(f"  ledger key: {config.genesis_key}")
+    if unencrypted:
+        say("  warning:    the ledger key is stored UNENCRYPTED (demo use only)")
+    say("Keep the ledger key id above somewhere safe: `ledger verify --trusted-key` checks it.")

@@ -1,0 +1,50 @@
+"""``ledger log``: the events in log order."""
+
+from __future__ import annotations
+
+import click
+
+from ledger.cli.context import CliContext, pass_cli
+from ledger.cli.render import emit_json, say
+
+
+@click.command()
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="Show the newest N only.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@pass_cli
+def log(cli: CliContext, limit: int | None, as_json: bool) -> None:
+    """List the events: position, recording time, type, actor and stream."""
+    from ledger.integrity.record import decode_record
+
+    service = cli.open()
+    entries = []
+    for page in service.app.rows():
+        for row in page:
+            record = decode_record(row.state)
+            header = record.header
+            entries.append(
+                {
+                    "position": header["seq"],
+                    "recorded_at": header["recorded_at"],
+                    "occurred_at": header["occurred_at"],
+                    "type": header["type"],
+                    "actor": header["actor"],
+                    "stream": header["stream"],
+                    "version": header["version"],
+                    "hash": record.hash,
+                    "signed_by": [
+                        {"role": s.role, "key": s.key} for s in record.signatures
+                    ],
+                }
+            )
+    if limit is not None:
+        entries = entries[-limit:]
+    if as_json:
+        emit_json(entries)
+        return
+    for e in entries:
+        roles = "+".join(sorted({s["role"] for s in e["signed_by"]}))
+        say(
+            f"{e['position']:>6}  {e['recorded_at'][:19]}  {e['type']:<20} "
+            f"{e['actor'][:36]:<36}  [{roles}]"
+        )

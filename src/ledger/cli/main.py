@@ -1,0 +1,107 @@
+"""``ledger``: the command line of the decision ledger.
+
+Exit codes (docs/cli.md): 0 success; 1 an integrity or verification failure; 2 bad input or
+usage (nothing was written); 3 an internal error (a bug: rerun with --debug and report it).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from pathlib import Path
+
+import click
+
+from ledger.cli.context import CliContext
+
+EXIT_OK = 0
+EXIT_INTEGRITY = 1
+EXIT_USAGE = 2
+EXIT_INTERNAL = 3
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option(
+    "--home",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="LEDGER_HOME",
+    default=".",
+    show_default="current directory, or LEDGER_HOME",
+    help="The ledger's home directory (its SQLite file, keys and checkpoint).",
+)
+@click.option(
+    "--store",
+    envvar="LEDGER_STORE",
+    default=None,
+    metavar="URL",
+    help="Keep events in PostgreSQL (postgresql://user@host:port/db) instead of the home's "
+    "SQLite file. Also LEDGER_STORE.",
+)
+@click.option("--debug", is_flag=True, help="Show a traceback on errors.")
+@click.version_option(package_name="ledger")
+@click.pass_context
+def cli(ctx: click.Context, home: Path, store: str | None, debug: bool) -> None:
+    """A tamper-evident ledger of collective decisions.
+
+    Every act (a member entered, a key registered, later every proposal, vote and change) is an
+    append-only, hash-chained, signed event. `ledger verify` proves nothing was changed.
+
+    \b
+    Start:    ledger --home my-ledger init --name "XX County Committee"
+    Record:   ledger --home my-ledger member add "Zhang San" --title 书记
+    Check:    ledger --home my-ledger verify
+    """
+    ctx.obj = CliContext(home=home, store=store, debug=debug)
+
+
+def _register() -> None:
+    from ledger.cli import checkpoint, demo, init, key, log, member, verify
+
+    for command in (
+        init.init,
+        member.member,
+        key.key,
+        log.log,
+        verify.verify,
+        checkpoint.checkpoint,
+        demo.demo,
+    ):
+        cli.add_command(command)
+
+
+_register()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the CLI; map every error to its exit code in this one place."""
+    debug = "--debug" in (argv if argv is not None else sys.argv[1:]) or bool(
+        os.environ.get("LEDGER_DEBUG")
+    )
+    try:
+        code = cli.main(args=argv, prog_name="ledger", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        code = EXIT_USAGE
+    except click.ClickException as e:
+        e.show()
+        code = EXIT_USAGE
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        code = EXIT_USAGE
+    except Exception as e:  # the one place that turns errors into messages and exit codes
+        from ledger.errors import LedgerError
+
+        if debug:
+            traceback.print_exc()
+        if isinstance(e, LedgerError):
+            click.echo(f"error: {e}", err=True)
+            code = e.exit_code
+        else:
+            click.echo(
+                f"internal error: {type(e).__name__}: {e}\n"
+                "This is a bug. Rerun with --debug for details and report it.",
+                err=True,
+            )
+            code = EXIT_INTERNAL
+    sys.exit(code if isinstance(code, int) else EXIT_OK)

@@ -1,0 +1,101 @@
+"""One error hierarchy for the whole ledger.
+
+Every failure a user can meet is a :class:`LedgerError`. The CLI maps the two branches to exit
+codes in one place: :class:`IntegrityError` (the record is not what it claims: exit 1) and
+:class:`InputError` (the request is wrong: exit 2). Messages say what was expected, what was
+found, and what to do.
+"""
+
+from __future__ import annotations
+
+
+class LedgerError(Exception):
+    """Base of every error the ledger raises on purpose."""
+
+    exit_code = 2
+
+
+class InputError(LedgerError):
+    """The request cannot be carried out as given; nothing was written."""
+
+    exit_code = 2
+
+
+class IntegrityError(LedgerError):
+    """Stored or received data fails an integrity check."""
+
+    exit_code = 1
+
+
+# --- input ---------------------------------------------------------------------------------
+
+
+class CanonicalEncodingError(InputError):
+    """A value has no canonical JSON form (a float, an out-of-range integer, a lone surrogate)."""
+
+
+class LedgerNotFoundError(InputError):
+    """No ledger lives in the given home directory."""
+
+
+class LedgerExistsError(InputError):
+    """``init`` was asked to create a ledger where one already lives."""
+
+
+class StoreURLError(InputError):
+    """A ``--store`` URL names no supported database."""
+
+
+class StoreUnavailableError(InputError):
+    """The store could not be opened or reached."""
+
+
+class PassphraseError(InputError):
+    """A private key could not be decrypted with the passphrase given, or none was given."""
+
+
+class KeyFileError(InputError):
+    """A key file is missing, unreadable or not an Ed25519 key."""
+
+
+class UnknownMemberError(InputError):
+    """A command names a member the ledger does not know."""
+
+
+class UnknownKeyError(InputError):
+    """A command names a key the ledger does not know."""
+
+
+class KeyStateError(InputError):
+    """A key operation that the key's current state does not allow (say, revoking a revoked key)."""
+
+
+class DomainRuleError(InputError):
+    """A structurally impossible act: refused, nothing written."""
+
+
+class ConcurrentWriteError(InputError):
+    """Another writer changed the same stream first; the command may be retried."""
+
+
+class CheckpointFormatError(InputError):
+    """A checkpoint file is not a well-formed signed checkpoint."""
+
+
+# --- integrity -----------------------------------------------------------------------------
+
+
+class RecordDecodeError(IntegrityError):
+    """Stored bytes do not decode as a ledger record."""
+
+
+class ChainBrokenError(IntegrityError):
+    """The hash chain or the ledger sequence is broken."""
+
+
+class SignatureInvalidError(IntegrityError):
+    """A signature does not verify, or was made with a key not valid for it."""
+
+
+class CheckpointMismatchError(IntegrityError):
+    """The log does not match a signed checkpoint (for example, its tail was removed)."""

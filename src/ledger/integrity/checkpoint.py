@@ -1,0 +1,127 @@
+"""Signed checkpoints of the log head, in the C2SP ``tlog-checkpoint`` format with ``signed-note``
+Ed25519 signatures (https://c2sp.org/tlog-checkpoint, https://c2sp.org/signed-note).
+
+A checkpoint body is three lines: the origin (``ledger/<ledger id>``), the tree size in decimal,
+and the base64 RFC 9162 tree head over the first ``size`` event hashes. The tree head commits to
+the count and to every event hash, the newest included, so a verifier holding a checkpoint detects
+a removed tail as surely as a changed event.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+from dataclasses import dataclass
+
+from ledger.errors import CheckpointFormatError
+from ledger.integrity.keys import SigningKey, public_key_bytes, verify_signature
+
+ED25519_ALGORITHM = b"\x01"  # signed-note: signature type identifier for Ed25519
+SIGNATURE_LINE_PREFIX = "\u2014 "  # signed-note: an em dash and a space
+
+
+@dataclass(frozen=True, slots=True)
+class NoteSignature:
+    """One signature line of a signed note."""
+
+    name: str
+    key_hash: bytes
+    signature: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Checkpoint:
+    """A parsed checkpoint: its body, fields and signature lines."""
+
+    origin: str
+    size: int
+    root: bytes
+    body: str
+    signatures: tuple[NoteSignature, ...]
+
+    def text(self) -> str:
+        """The full signed note."""
+        lines = [
+            f"{SIGNATURE_LINE_PREFIX}{s.name} "
+            f"{base64.b64encode(s.key_hash + s.signature).decode()}\n"
+            for s in self.signatures
+        ]
+        return self.body + "\n" + "".join(lines)
+
+
+def origin_of(ledger_id: str) -> str:
+    """The checkpoint origin line of a ledger."""
+    return f"ledger/{ledger_id}"
+
+
+def key_hash(name: str, key_id: str) -> bytes:
+    """signed-note key hash: the first 4 bytes of SHA-256(name || 0x0A || 0x01 || public key)."""
+    return hashlib.sha256(
+        name.encode() + b"\n" + ED25519_ALGORITHM + public_key_bytes(key_id)
+    ).digest()[:4]
+
+
+def verifier_key(name: str, key_id: str) -> str:
+    """The note verifier key string ``<name>+<hex key hash>+<base64(0x01 || public key)>``,
+    as other signed-note implementations take it."""
+    encoded = base64.b64encode(ED25519_ALGORITHM + public_key_bytes(key_id)).decode()
+    return f"{name}+{key_hash(name, key_id).hex()}+{encoded}"
+
+
+def sign_checkpoint(origin: str, size: int, root: bytes, key: SigningKey) -> Checkpoint:
+    """A checkpoint of ``size`` events with tree head ``root``, signed under the name ``origin``."""
+    body = f"{origin}\n{size}\n{base64.b64encode(root).decode()}\n"
+    signature = NoteSignature(origin, key_hash(origin, key.key_id), key.sign(body.encode()))
+    return Checkpoint(origin, size, root, body, (signature,))
+
+
+def parse_checkpoint(text: str) -> Checkpoint:
+    """Parse a signed checkpoint note (signatures are checked by :func:`verify_checkpoint`)."""
+    # 1. A note is a body, a blank line, then one or more signature lines.
+    body, sep, sig_block = text.partition("\n\n")
+    if not sep:
+        raise CheckpointFormatError("no blank line between the checkpoint body and signatures")
+    body += "\n"
+    # 2. The body: origin, size, base64 root hash (extension lines are allowed and ignored).
+    lines = body.split("\n")[:-1]
+    if len(lines) < 3:
+        raise CheckpointFormatError(f"a checkpoint body has at least 3 lines, got {len(lines)}")
+    origin, size_text, root_text = lines[:3]
+    if not size_text.isdigit() or (size_text != "0" and size_text.startswith("0")):
+        raise CheckpointFormatError(f"tree size must be a decimal integer, got {size_text!r}")
+    try:
+        root = base64.b64decode(root_text, validate=True)
+    except binascii.Error as e:
+        raise CheckpointFormatError(f"root hash is not base64: {root_text!r}") from e
+    if len(root) != 32:
+        raise CheckpointFormatError(f"root hash has 32 bytes, got {len(root)}")
+    # 3. Signature lines: "— <name> <base64(key hash || signature)>".
+    signatures = []
+    for line in sig_block.split("\n"):
+        if not line:
+            continue
+        if not line.startswith(SIGNATURE_LINE_PREFIX):
+            raise CheckpointFormatError(f"not a signature line: {line!r}")
+        name, _, encoded = line[len(SIGNATURE_LINE_PREFIX) :].rpartition(" ")
+        try:
+            blob = base64.b64decode(encoded, validate=True)
+        except binascii.Error as e:
+            raise CheckpointFormatError(f"signature is not base64: {encoded!r}") from e
+        if len(blob) != 4 + 64:
+            raise CheckpointFormatError("an Ed25519 note signature has 4 + 64 bytes")
+        signatures.append(NoteSignature(name, blob[:4], blob[4:]))
+    if not signatures:
+        raise CheckpointFormatError("the checkpoint carries no signature")
+    return Checkpoint(origin, int(size_text), root, body, tuple(signatures))
+
+
+def verify_checkpoint(checkpoint: Checkpoint, key_id: str) -> bool:
+    """Whether ``checkpoint`` carries a valid signature by ``key_id`` under its origin's name."""
+    expected = key_hash(checkpoint.origin, key_id)
+    return any(
+        s.name == checkpoint.origin
+        and s.key_hash == expected
+        and verify_signature(key_id, s.signature, checkpoint.body.encode())
+        for s in checkpoint.signatures
+    )

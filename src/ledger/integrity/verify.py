@@ -1,0 +1,540 @@
+"""The one verification walk, over any source of stored rows (a live store or an archive).
+
+For every row, in log order, numbered steps (docs/format.md, "Verifying a log"):
+
+1. the stored bytes decode as a record, and its header is canonical JSON;
+2. the storage columns (stream, version, type) agree with the header;
+3. the header names this ledger and the next sequence number, and chains to the previous hash;
+4. the event hash is the RFC 9162 leaf hash of the stored header bytes;
+5. the stream's versions run 1, 2, 3 ... without a gap;
+6. the recording time never goes backwards;
+7. the payload matches its salted commitment (or is withheld, where the caller allows it);
+8. the record signature is by a key valid for recording at this position, and any act signature
+   by a key of the actor valid for acts at this position;
+9. key events update the key registry (genesis, registration, rotation, revocation);
+10. each held checkpoint matches the tree head at its size, and is signed by a checkpoint key.
+
+Signatures (step 8) are checked in worker processes on all cores; everything else runs in order.
+The report names the *first* bad event: the lowest position at which any step failed.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from ledger.errors import LedgerError
+from ledger.integrity.canonical import canonical_bytes
+from ledger.integrity.checkpoint import Checkpoint, verify_checkpoint
+from ledger.integrity.digest import ZERO_DIGEST, commit_payload, leaf_hash, to_digest
+from ledger.integrity.keys import KeyId, public_key_bytes, verify_signature
+from ledger.integrity.merkle import TreeAccumulator
+from ledger.integrity.record import (
+    FORMAT,
+    ROLE_ACT,
+    ROLE_RECORD,
+    Record,
+    act_message,
+    act_of_header,
+    decode_record,
+    record_message,
+)
+
+GENESIS_TYPE = "ledger.initialised"
+KEY_REGISTERED = "key.registered"
+KEY_REVOKED = "key.revoked"
+PURPOSE_RECORD = "record"
+PURPOSE_ACT = "act"
+PURPOSE_CHECKPOINT = "checkpoint"
+PARALLEL_THRESHOLD = 4000  # below this many rows, worker start-up costs more than it saves
+CHUNK = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class StoredRow:
+    """One row as a store or an archive holds it."""
+
+    row: int  # the storage's own position (notification id); may have gaps
+    stream: str
+    version: int
+    topic: str
+    state: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """The first thing found wrong, with where it is."""
+
+    position: int  # ledger sequence number where the problem is (expected one if undecodable)
+    row: int | None
+    stream: str | None
+    version: int | None
+    type: str | None
+    problem: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "position": self.position,
+            "row": self.row,
+            "stream": self.stream,
+            "version": self.version,
+            "type": self.type,
+            "problem": self.problem,
+        }
+
+
+@dataclass(slots=True)
+class KeyState:
+    """What the log says about one key."""
+
+    key_id: KeyId
+    holder: str
+    purposes: frozenset[str]
+    registered: int
+    retired: int | None = None
+    revoked: int | None = None
+
+    def valid_at(self, position: int, purpose: str) -> bool:
+        """May this key sign, for ``purpose``, the event at ``position``?"""
+        return (
+            purpose in self.purposes
+            and self.registered < position
+            and (self.retired is None or position <= self.retired)
+            and (self.revoked is None or position <= self.revoked)
+        )
+
+    def problem_at(self, position: int, purpose: str) -> str:
+        """Why this key may not sign at ``position`` (for the report)."""
+        if purpose not in self.purposes:
+            return f"key {self.key_id} is not registered for {purpose!r}"
+        if self.registered >= position:
+            return f"key {self.key_id} is registered only at position {self.registered}"
+        if self.revoked is not None and position > self.revoked:
+            return f"key {self.key_id} was revoked at position {self.revoked}"
+        return f"key {self.key_id} was retired at position {self.retired}"
+
+
+@dataclass
+class Report:
+    """The result of a verification; ``ok`` when nothing failed."""
+
+    ledger_id: str | None = None
+    events: int = 0
+    head_hash: str = ZERO_DIGEST
+    tree_head: bytes = b""
+    failure: Failure | None = None
+    checkpoints: list[dict[str, Any]] = field(default_factory=list)
+    keys: dict[str, KeyState] = field(default_factory=dict)
+    withheld: list[int] = field(default_factory=list)
+    anchor: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.failure is None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "ledger": self.ledger_id,
+            "events": self.events,
+            "head_hash": self.head_hash,
+            "tree_head": to_digest(self.tree_head) if self.tree_head else None,
+            "anchor": self.anchor,
+            "failure": self.failure.to_json() if self.failure else None,
+            "checkpoints": self.checkpoints,
+            "withheld": self.withheld,
+            "keys": [
+                {
+                    "key": k.key_id,
+                    "holder": k.holder,
+                    "purposes": sorted(k.purposes),
+                    "registered": k.registered,
+                    "retired": k.retired,
+                    "revoked": k.revoked,
+                }
+                for k in self.keys.values()
+            ],
+        }
+
+
+class _Stop(Exception):
+    def __init__(self, failure: Failure) -> None:
+        self.failure = failure
+
+
+SignatureTask = tuple[int, str, bytes, bytes]  # position, key id, signature, message
+
+
+def check_signatures(tasks: list[SignatureTask]) -> list[int]:
+    """Positions whose signature does not verify (runs in a worker process)."""
+    return [pos for pos, key, sig, message in tasks if not verify_signature(key, sig, message)]
+
+
+class Verifier:
+    """Walks rows in log order and checks everything in the module docstring."""
+
+    def __init__(
+        self,
+        *,
+        anchor: str | None,
+        checkpoints: Iterable[Checkpoint] = (),
+        trusted_checkpoint_keys: Iterable[str] = (),
+        allow_withheld: bool = False,
+        workers: int | None = None,
+        on_progress: Callable[[int], None] | None = None,
+    ) -> None:
+        self.anchor = anchor
+        self.checkpoints = sorted(checkpoints, key=lambda c: c.size)
+        self.trusted_checkpoint_keys = set(trusted_checkpoint_keys)
+        self.allow_withheld = allow_withheld
+        self.workers = workers if workers is not None else (os.cpu_count() or 1)
+        self.on_progress = on_progress
+
+    def verify(self, rows: Iterable[RowsOrRow], expected_rows: int | None = None) -> Report:
+        """Verify every row; return a report naming the first failure, if any."""
+        report = Report(anchor=self.anchor)
+        parallel = self.workers > 1 and (expected_rows or 0) >= PARALLEL_THRESHOLD
+        pool: Executor | None = ProcessPoolExecutor(self.workers) if parallel else None
+        walk = _Walk(self, report)
+        pending: list[Future[list[int]]] = []
+        bad_signatures: list[int] = []
+        try:
+            try:
+                for row in _flatten(rows):
+                    walk.step(row)
+                    if len(walk.tasks) >= CHUNK:
+                        if pool is None:
+                            bad_signatures += check_signatures(walk.take_tasks())
+                        else:
+                            pending.append(pool.submit(check_signatures, walk.take_tasks()))
+                            if len(pending) > 4 * self.workers:
+                                bad_signatures += pending.pop(0).result()
+                    if self.on_progress and report.events % 1000 == 0:
+                        self.on_progress(report.events)
+                walk.finish()
+            except _Stop as stop:
+                report.failure = stop.failure
+            bad_signatures += check_signatures(walk.take_tasks())
+            for future in pending:
+                bad_signatures += future.result()
+        finally:
+            if pool is not None:
+                pool.shutdown(cancel_futures=True)
+        if self.on_progress:
+            self.on_progress(report.events)
+        if bad_signatures:
+            first = min(bad_signatures)
+            if report.failure is None or first < report.failure.position:
+                report.failure = walk.describe(first, "signature does not verify")
+        return report
+
+
+RowsOrRow = StoredRow | list[StoredRow]
+
+
+def _flatten(rows: Iterable[RowsOrRow]) -> Iterator[StoredRow]:
+    for item in rows:
+        if isinstance(item, list):
+            yield from item
+        else:
+            yield item
+
+
+class _Walk:
+    """The sequential part of the walk (steps 1 to 7, 9 and 10), queueing step 8's signatures."""
+
+    def __init__(self, verifier: Verifier, report: Report) -> None:
+        self.v = verifier
+        self.report = report
+        self.expected_seq = 1
+        self.prev = ZERO_DIGEST
+        self.recorded_at = ""
+        self.versions: dict[str, int] = {}
+        self.tree = TreeAccumulator()
+        self.tasks: list[SignatureTask] = []
+        self.where: dict[int, tuple[int, str, int, str]] = {}  # position -> row, stream, ...
+        self.checkpoints = list(verifier.checkpoints)
+        self.checkpoint_index = 0
+
+    def take_tasks(self) -> list[SignatureTask]:
+        tasks, self.tasks = self.tasks, []
+        return tasks
+
+    def describe(self, position: int, problem: str) -> Failure:
+        row, stream, version, type_ = self.where.get(position, (None, None, None, None))
+        return Failure(position, row, stream, version, type_, problem)
+
+    def fail(self, row: StoredRow, problem: str, header: dict[str, Any] | None = None) -> _Stop:
+        return _Stop(
+            Failure(
+                self.expected_seq,
+                row.row,
+                row.stream,
+                row.version,
+                header["type"] if header else row.topic,
+                problem,
+            )
+        )
+
+    def step(self, row: StoredRow) -> None:
+        # 1. Decode; the header must be canonical, as hashed.
+        try:
+            record = decode_record(row.state)
+        except LedgerError as e:
+            raise self.fail(row, f"stored bytes do not decode: {e}") from None
+        header = record.header
+        try:
+            canonical = canonical_bytes(header) == record.header_bytes
+        except LedgerError:
+            canonical = False
+        if not canonical:
+            raise self.fail(row, "header is not in canonical JSON form", header)
+        # 2. Storage columns agree with the header.
+        if header["stream"] != row.stream or header["version"] != row.version:
+            raise self.fail(
+                row,
+                f"storage says stream {row.stream} version {row.version}, header says "
+                f"stream {header['stream']} version {header['version']}",
+                header,
+            )
+        if header["type"] != row.topic:
+            raise self.fail(
+                row, f"storage says type {row.topic!r}, header says {header['type']!r}", header
+            )
+        # 3. Ledger, sequence and chain.
+        if header["format"] != FORMAT:
+            raise self.fail(row, f"format {header['format']!r}, expected {FORMAT!r}", header)
+        if self.report.ledger_id is None:
+            self.report.ledger_id = header["ledger"]
+        elif header["ledger"] != self.report.ledger_id:
+            raise self.fail(
+                row,
+                f"event of ledger {header['ledger']}, expected {self.report.ledger_id}",
+                header,
+            )
+        if header["seq"] != self.expected_seq:
+            problem = (
+                f"event {self.expected_seq} is missing (found {header['seq']} next)"
+                if header["seq"] > self.expected_seq
+                else f"position {header['seq']} appears again or out of order here"
+            )
+            raise self.fail(row, problem, header)
+        if header["prev"] != self.prev:
+            raise self.fail(
+                row,
+                f"previous hash is {header['prev']}, expected {self.prev} "
+                "(the event before was changed, removed or replaced)",
+                header,
+            )
+        # 4. Event hash over the stored header bytes.
+        event_hash = leaf_hash(record.header_bytes)
+        digest = to_digest(event_hash)
+        if record.hash != digest:
+            raise self.fail(row, f"stored hash {record.hash}, computed {digest}", header)
+        # 5. Stream versions.
+        last = self.versions.get(row.stream, 0)
+        if row.version != last + 1:
+            raise self.fail(
+                row, f"stream version {row.version} follows {last}, expected {last + 1}", header
+            )
+        # 6. Recording time.
+        if header["recorded_at"] < self.recorded_at:
+            raise self.fail(
+                row,
+                f"recorded at {header['recorded_at']}, before the event before it "
+                f"({self.recorded_at})",
+                header,
+            )
+        # 7. Payload commitment.
+        if record.withheld:
+            if not self.v.allow_withheld:
+                raise self.fail(row, "payload is missing (withheld without authority)", header)
+            self.report.withheld.append(header["seq"])
+        else:
+            try:
+                payload_bytes = canonical_bytes(record.body["payload"])
+            except LedgerError as e:
+                raise self.fail(row, f"payload has no canonical form: {e}", header) from None
+            if commit_payload(bytes.fromhex(record.body["salt"]), payload_bytes) != header[
+                "payload"
+            ]:
+                raise self.fail(row, "payload does not match its commitment", header)
+        position = header["seq"]
+        self.where[position] = (row.row, row.stream, row.version, header["type"])
+        # 8 and 9. Keys and signatures.
+        self._signatures(row, record, event_hash)
+        # Accept the event.
+        self.versions[row.stream] = row.version
+        self.prev = digest
+        self.recorded_at = header["recorded_at"]
+        self.expected_seq += 1
+        self.tree.append(event_hash)
+        self.report.events += 1
+        self.report.head_hash = digest
+        # 10. Checkpoints at this size.
+        while (
+            self.checkpoint_index < len(self.checkpoints)
+            and self.checkpoints[self.checkpoint_index].size == self.tree.size
+        ):
+            self._check_checkpoint(self.checkpoints[self.checkpoint_index], row)
+            self.checkpoint_index += 1
+
+    def _signatures(self, row: StoredRow, record: Record, event_hash: bytes) -> None:
+        header = record.header
+        position = header["seq"]
+        keys = self.report.keys
+        if position == 1:
+            self._genesis(row, record)
+        records = [s for s in record.signatures if s.role == ROLE_RECORD]
+        acts = [s for s in record.signatures if s.role == ROLE_ACT]
+        if not records:
+            raise self.fail(row, "no record signature", header)
+        for sig in records:
+            key = keys.get(sig.key)
+            if key is None:
+                raise self.fail(row, f"signed with unregistered key {sig.key}", header)
+            if not key.valid_at(position, PURPOSE_RECORD):
+                raise self.fail(row, key.problem_at(position, PURPOSE_RECORD), header)
+            self.tasks.append((position, sig.key, sig.sig, record_message(event_hash)))
+        registering = header["type"] == KEY_REGISTERED
+        if registering:
+            self._register(row, record)
+        for sig in acts:
+            key = keys.get(sig.key)
+            if key is None:
+                raise self.fail(row, f"act signed with unregistered key {sig.key}", header)
+            if key.holder != header["actor"]:
+                raise self.fail(
+                    row,
+                    f"act signed by {sig.key} of {key.holder}, but the actor is {header['actor']}",
+                    header,
+                )
+            own_registration = registering and key.registered == position
+            if not own_registration and not key.valid_at(position, PURPOSE_ACT):
+                raise self.fail(row, key.problem_at(position, PURPOSE_ACT), header)
+            self.tasks.append((position, sig.key, sig.sig, act_message(act_of_header(header))))
+        if registering and not any(keys[s.key].registered == position for s in acts):
+            raise self.fail(row, "key registration lacks the new key's own signature", header)
+        if header["type"] == KEY_REVOKED:
+            self._revoke(row, record)
+
+    def _payload(self, row: StoredRow, record: Record) -> dict[str, Any]:
+        if record.withheld or not isinstance(record.body["payload"], dict):
+            raise self.fail(row, "a key event's payload must be present", record.header)
+        payload: dict[str, Any] = record.body["payload"]
+        return payload
+
+    def _genesis(self, row: StoredRow, record: Record) -> None:
+        header = record.header
+        if header["type"] != GENESIS_TYPE:
+            raise self.fail(row, f"the first event must be {GENESIS_TYPE!r}", header)
+        if header["stream"] != header["ledger"]:
+            raise self.fail(row, "the genesis event's stream must be the ledger id", header)
+        key_id = self._payload(row, record).get("ledger_key")
+        if not isinstance(key_id, str) or not _is_key_id(key_id):
+            raise self.fail(row, "genesis names no valid ledger key", header)
+        if self.v.anchor is not None and key_id != self.v.anchor:
+            raise self.fail(
+                row,
+                f"genesis ledger key is {key_id}, but the trusted key is {self.v.anchor}",
+                header,
+            )
+        self.report.keys[key_id] = KeyState(
+            KeyId(key_id),
+            "ledger",
+            frozenset({PURPOSE_RECORD, PURPOSE_CHECKPOINT, PURPOSE_ACT}),
+            registered=0,
+        )
+
+    def _register(self, row: StoredRow, record: Record) -> None:
+        header = record.header
+        payload = self._payload(row, record)
+        key_id = payload.get("public_key")
+        purposes = payload.get("purposes")
+        replaces = payload.get("replaces")
+        if not isinstance(key_id, str) or not _is_key_id(key_id):
+            raise self.fail(row, "key registration names no valid public key", header)
+        if key_id in self.report.keys:
+            raise self.fail(row, f"key {key_id} is registered twice", header)
+        if not isinstance(purposes, list) or not purposes:
+            raise self.fail(row, "key registration names no purposes", header)
+        position = header["seq"]
+        if replaces is not None:
+            old = self.report.keys.get(replaces)
+            if old is None:
+                raise self.fail(row, f"key registration replaces unknown key {replaces}", header)
+            old.retired = position if old.retired is None else old.retired
+        self.report.keys[key_id] = KeyState(
+            KeyId(key_id), str(payload.get("holder")), frozenset(purposes), registered=position
+        )
+
+    def _revoke(self, row: StoredRow, record: Record) -> None:
+        payload = self._payload(row, record)
+        key = self.report.keys.get(payload.get("key", ""))
+        if key is None:
+            raise self.fail(row, f"revocation of unknown key {payload.get('key')}", record.header)
+        key.revoked = record.header["seq"] if key.revoked is None else key.revoked
+
+    def _check_checkpoint(self, checkpoint: Checkpoint, row: StoredRow) -> None:
+        root = self.tree.root()
+        entry: dict[str, Any] = {"size": checkpoint.size, "origin": checkpoint.origin}
+        self.report.checkpoints.append(entry)
+        if checkpoint.root != root:
+            entry["ok"] = False
+            raise _Stop(
+                self.describe(
+                    checkpoint.size,
+                    f"the log's first {checkpoint.size} events do not match the signed "
+                    f"checkpoint (tree head {to_digest(root)}, checkpoint says "
+                    f"{to_digest(checkpoint.root)})",
+                )
+            )
+        signers = [
+            k.key_id
+            for k in self.report.keys.values()
+            if PURPOSE_CHECKPOINT in k.purposes and k.revoked is None
+        ] + sorted(self.v.trusted_checkpoint_keys)
+        if not any(verify_checkpoint(checkpoint, key) for key in signers):
+            entry["ok"] = False
+            raise _Stop(
+                self.describe(
+                    checkpoint.size,
+                    f"checkpoint at size {checkpoint.size} is not signed by a checkpoint key",
+                )
+            )
+        entry["ok"] = True
+
+    def finish(self) -> None:
+        """After the last row: checkpoints beyond the end mean the tail was removed."""
+        for checkpoint in self.checkpoints[self.checkpoint_index :]:
+            if checkpoint.size == 0:
+                continue
+            self.report.checkpoints.append(
+                {"size": checkpoint.size, "origin": checkpoint.origin, "ok": False}
+            )
+            raise _Stop(
+                Failure(
+                    self.report.events + 1,
+                    None,
+                    None,
+                    None,
+                    None,
+                    f"the log ends at {self.report.events} events, but a signed checkpoint "
+                    f"covers {checkpoint.size}: events {self.report.events + 1} to "
+                    f"{checkpoint.size} were removed",
+                )
+            )
+        if self.report.events == 0:
+            raise _Stop(Failure(1, None, None, None, None, "the log is empty: no genesis event"))
+        self.report.tree_head = self.tree.root()
+
+
+def _is_key_id(text: str) -> bool:
+    try:
+        public_key_bytes(text)
+    except ValueError:
+        return False
+    return True

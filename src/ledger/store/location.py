@@ -1,0 +1,85 @@
+"""Which database a ledger's events go to: its home's SQLite file, or a PostgreSQL URL.
+
+Many ledgers share one PostgreSQL database, each in its own schema (``ledger_<ledger id hex>``),
+because eventsourcing keeps one ``stored_events`` table per schema.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+from uuid import UUID
+
+from ledger.errors import StoreUnavailableError, StoreURLError
+
+SQLITE_LOCK_TIMEOUT_SECONDS = "60"
+
+
+def schema_of(ledger_id: UUID) -> str:
+    """The PostgreSQL schema of a ledger."""
+    return f"ledger_{ledger_id.hex}"
+
+
+def sqlite_env(path: Path) -> dict[str, str]:
+    """eventsourcing settings for the SQLite file at ``path``."""
+    return {
+        "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+        "SQLITE_DBNAME": str(path),
+        "SQLITE_LOCK_TIMEOUT": SQLITE_LOCK_TIMEOUT_SECONDS,
+        "APPLICATION_RECORDER_TOPIC": "ledger.store.recorders:SealingSQLiteRecorder",
+    }
+
+
+def postgres_env(url: str, ledger_id: UUID) -> dict[str, str]:
+    """eventsourcing settings for a ``postgresql://user[:password]@host[:port]/database`` URL."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("postgresql", "postgres"):
+        raise StoreURLError(
+            f"unsupported store {url!r}: give a postgresql://user@host:port/database URL, "
+            "or no --store for the home's SQLite file"
+        )
+    database = parts.path.lstrip("/")
+    if not database or not parts.hostname:
+        raise StoreURLError(f"store URL {url!r} needs a host and a database name")
+    try:
+        port = parts.port or 5432
+    except ValueError as e:
+        raise StoreURLError(f"store URL {url!r} has a bad port") from e
+    return {
+        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "POSTGRES_DBNAME": database,
+        "POSTGRES_HOST": parts.hostname,
+        "POSTGRES_PORT": str(port),
+        "POSTGRES_USER": unquote(parts.username or "postgres"),
+        "POSTGRES_PASSWORD": unquote(parts.password or ""),
+        "POSTGRES_SCHEMA": schema_of(ledger_id),
+        "POSTGRES_LOCK_TIMEOUT": "60",
+        "APPLICATION_RECORDER_TOPIC": "ledger.store.recorders:SealingPostgresRecorder",
+    }
+
+
+def ensure_postgres_schema(env: dict[str, str]) -> None:
+    """Create the ledger's schema if it is not there yet."""
+    import psycopg
+    from psycopg import sql
+
+    try:
+        with psycopg.connect(
+            dbname=env["POSTGRES_DBNAME"],
+            host=env["POSTGRES_HOST"],
+            port=int(env["POSTGRES_PORT"]),
+            user=env["POSTGRES_USER"],
+            password=env["POSTGRES_PASSWORD"] or None,
+            connect_timeout=10,
+            autocommit=True,
+        ) as conn:
+            conn.execute(
+                sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(
+                    sql.Identifier(env["POSTGRES_SCHEMA"])
+                )
+            )
+    except psycopg.Error as e:
+        raise StoreUnavailableError(
+            f"cannot reach PostgreSQL at {env['POSTGRES_HOST']}:{env['POSTGRES_PORT']}"
+            f"/{env['POSTGRES_DBNAME']}: {str(e).strip()}"
+        ) from e

@@ -1,0 +1,111 @@
+"""eventsourcing's recorders, sealing each batch at the head of the chain inside the write lock.
+
+eventsourcing serialises writers (SQLite: one writer; PostgreSQL: ``LOCK TABLE ... IN EXCLUSIVE
+MODE``), but it reads nothing back inside that lock. A hash chain needs exactly that: the head as
+it is when the batch is written. These subclasses take the lock first, read the newest record,
+seal the drafts after it, and insert, all in one transaction. Two writers therefore never attach
+to the same head: the chain cannot fork, and a batch lands whole or not at all.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from typing import Any
+
+from eventsourcing.persistence import IntegrityError as StoreIntegrityError
+from eventsourcing.persistence import OperationalError, StoredEvent
+from eventsourcing.postgres import PostgresAggregateRecorder, PostgresApplicationRecorder
+from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
+from psycopg.sql import SQL, Identifier
+
+from ledger.errors import InputError
+from ledger.integrity.record import ChainHead, Sealer, head_of
+from ledger.store.mapper import DraftStoredEvent
+
+
+class ReadOnlyLedgerError(InputError):
+    """A write was attempted without the office's signing key loaded."""
+
+
+def _seal(
+    sealer: Sealer | None, head_state: bytes | None, stored_events: Sequence[StoredEvent]
+) -> list[StoredEvent]:
+    if sealer is None:
+        raise ReadOnlyLedgerError(
+            "this ledger was opened without a signing key; nothing can be recorded"
+        )
+    drafts = []
+    for s in stored_events:
+        if not isinstance(s, DraftStoredEvent) or s.draft is None:
+            raise TypeError("the ledger stores only sealed ledger events")
+        drafts.append(s.draft)
+    head: ChainHead | None = head_of(head_state) if head_state is not None else None
+    states = sealer.seal(head, drafts)
+    return [
+        StoredEvent(s.originator_id, s.originator_version, s.topic, state)
+        for s, state in zip(stored_events, states, strict=True)
+    ]
+
+
+class SealingSQLiteRecorder(SQLiteApplicationRecorder):
+    """SQLite recorder that seals under ``BEGIN IMMEDIATE`` (the database's write lock)."""
+
+    sealer: Sealer | None = None
+
+    def insert_events(
+        self, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        if not stored_events:
+            return []
+        with self.datastore.get_connection(commit=True) as connection:
+            # eventsourcing's own transaction starts with a deferred BEGIN, which lets two
+            # writers read the same head; IMMEDIATE takes the write lock before the read.
+            raw: sqlite3.Connection = connection._sqlite_conn
+            cursor = raw.cursor()
+            try:
+                cursor.execute("BEGIN IMMEDIATE")
+                try:
+                    cursor.execute(
+                        f"SELECT state FROM {self.events_table_name} ORDER BY rowid DESC LIMIT 1"
+                    )
+                    row = cursor.fetchone()
+                    sealed = _seal(self.sealer, row[0] if row else None, stored_events)
+                    ids = self._insert_events(SQLiteCursor(cursor), sealed)
+                except BaseException:
+                    raw.rollback()
+                    raise
+                raw.commit()
+            except sqlite3.IntegrityError as e:
+                raise StoreIntegrityError(e) from e
+            except sqlite3.OperationalError as e:
+                raise OperationalError(e) from e
+        return ids
+
+
+class SealingPostgresRecorder(PostgresApplicationRecorder):
+    """PostgreSQL recorder that seals after taking eventsourcing's table lock."""
+
+    sealer: Sealer | None = None
+
+    def insert_events(
+        self, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        if not stored_events:
+            return []
+        select_head = SQL("SELECT state FROM {0}.{1} ORDER BY notification_id DESC LIMIT 1").format(
+            Identifier(self.datastore.schema), Identifier(self.events_table_name)
+        )
+        with (
+            self.datastore.get_connection() as conn,
+            conn.transaction(),
+            conn.cursor() as curs,
+        ):
+            self._lock_table(curs)
+            curs.execute(select_head)
+            row = curs.fetchone()
+            sealed = _seal(self.sealer, bytes(row["state"]) if row else None, stored_events)
+            self._notify_channel(curs)
+            PostgresAggregateRecorder._insert_stored_events(self, curs, sealed)
+            return [r["notification_id"] for r in curs.fetchall()]
+

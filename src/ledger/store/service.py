@@ -1,0 +1,236 @@
+"""The service layer: create or open a ledger in its home, and the use cases the CLI and the
+Python API call. Each write lands as one atomic batch and is followed by a fresh signed
+checkpoint in the home."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from uuid import UUID, uuid4
+
+from ledger.domain.events import OFFICE
+from ledger.domain.member import Member
+from ledger.errors import InputError, KeyFileError, LedgerExistsError
+from ledger.integrity.checkpoint import Checkpoint, parse_checkpoint
+from ledger.integrity.keys import SigningKey
+from ledger.integrity.record import Sealer
+from ledger.integrity.verify import Report, Verifier
+from ledger.store.application import LedgerApplication, TreeState
+from ledger.store.home import LedgerConfig, LedgerHome
+from ledger.store.location import ensure_postgres_schema, postgres_env, sqlite_env
+
+PassphraseSource = Callable[[str], bytes | None]
+"""Asked for a passphrase by a label (which key); returns it, or ``None`` for none."""
+
+
+def _env(home: LedgerHome, ledger_id: UUID, store_url: str | None) -> dict[str, str]:
+    if store_url:
+        env = postgres_env(store_url, ledger_id)
+        ensure_postgres_schema(env)
+        return env
+    return sqlite_env(home.sqlite_path)
+
+
+class LedgerService:
+    """An open ledger: its home, configuration, application and (when writable) signing keys."""
+
+    def __init__(
+        self,
+        home: LedgerHome,
+        config: LedgerConfig,
+        app: LedgerApplication,
+        office_key: SigningKey | None,
+        checkpoint_key: SigningKey | None,
+    ) -> None:
+        self.home = home
+        self.config = config
+        self.app = app
+        self.office_key = office_key
+        self.checkpoint_key = checkpoint_key
+
+    @property
+    def ledger_id(self) -> UUID:
+        return UUID(self.config.ledger_id)
+
+    # --- opening -----------------------------------------------------------------------------
+
+    @classmethod
+    def create(
+        cls,
+        home: LedgerHome,
+        name: str,
+        *,
+        store_url: str | None = None,
+        passphrase: bytes | None,
+        occurred_at: datetime | None = None,
+    ) -> LedgerService:
+        """Create a ledger in ``home``: its ledger key, its store and its genesis event."""
+        if home.exists():
+            raise LedgerExistsError(f"a ledger already lives in {home.path}")
+        if home.path.exists() and not home.path.is_dir():
+            raise InputError(f"{home.path} is not a directory")
+        if not name.strip():
+            raise InputError("a ledger needs a name (--name)")
+        ledger_id = uuid4()
+        key = SigningKey.generate()
+        if not store_url and home.sqlite_path.exists():
+            raise LedgerExistsError(f"{home.sqlite_path} already exists; remove it or pick a home")
+        home.path.mkdir(parents=True, exist_ok=True)
+        env = _env(home, ledger_id, store_url)
+        config = LedgerConfig(
+            ledger_id=str(ledger_id),
+            name=name,
+            genesis_key=key.key_id,
+            office_key=key.key_id,
+            checkpoint_key=key.key_id,
+            store=store_url,
+            created_at=datetime.now(UTC),
+        )
+        app = LedgerApplication(ledger_id, env, Sealer(str(ledger_id), key))
+        if app.count_rows():
+            raise LedgerExistsError("the store already holds events; refusing to start a ledger")
+        home.save_key(key, passphrase)
+        app.initialise(name, key, occurred_at)
+        home.create(config)
+        service = cls(home, config, app, key, key)
+        service.publish_checkpoint()
+        return service
+
+    @classmethod
+    def open(
+        cls,
+        home: LedgerHome,
+        *,
+        store_url: str | None = None,
+        passphrase: PassphraseSource | None = None,
+        writable: bool = False,
+    ) -> LedgerService:
+        """Open the ledger in ``home``; with ``writable``, load its signing keys."""
+        config = home.config()
+        ledger_id = UUID(config.ledger_id)
+        env = _env(home, ledger_id, store_url or config.store)
+        office_key = checkpoint_key = None
+        if writable:
+            office_key = cls._load(home, config.office_key, "office key", passphrase)
+            checkpoint_key = (
+                office_key
+                if config.checkpoint_key == config.office_key
+                else cls._load(home, config.checkpoint_key, "checkpoint key", passphrase)
+            )
+        sealer = Sealer(str(ledger_id), office_key) if office_key else None
+        app = LedgerApplication(ledger_id, env, sealer)
+        return cls(home, config, app, office_key, checkpoint_key)
+
+    @staticmethod
+    def _load(
+        home: LedgerHome, key_id: str, label: str, passphrase: PassphraseSource | None
+    ) -> SigningKey:
+        secret = None
+        if home.key_is_encrypted(key_id):
+            secret = passphrase(label) if passphrase else None
+        return home.load_key(key_id, secret)
+
+    # --- writing -----------------------------------------------------------------------------
+
+    def publish_checkpoint(self) -> Checkpoint:
+        """Sign a checkpoint of the log head and keep it in the home."""
+        if self.checkpoint_key is None:
+            raise InputError("open the ledger for writing to sign a checkpoint")
+        saved = self.home.read_tree()
+        resume = TreeState(saved[0], saved[1], saved[2]) if saved else None
+        try:
+            checkpoint, tree = self.app.checkpoint(self.checkpoint_key, resume)
+        except ValueError:
+            checkpoint, tree = self.app.checkpoint(self.checkpoint_key, None)
+        self.home.write_checkpoint(checkpoint.text(), tree.size, tree.row, tree.peaks)
+        return checkpoint
+
+    def register_member(
+        self, name: str, title: str = "", occurred_at: datetime | None = None
+    ) -> Member:
+        """Enter a member on the roster."""
+        member = self.app.register_member(name, title, occurred_at)
+        self.publish_checkpoint()
+        return member
+
+    def register_key(
+        self,
+        key: SigningKey,
+        *,
+        holder: str,
+        purposes: tuple[str, ...],
+        label: str = "",
+        occurred_at: datetime | None = None,
+    ) -> None:
+        """Register a public key whose private half is at hand (it signs its own registration)."""
+        self.app.register_key(
+            key, holder=holder, purposes=purposes, label=label, occurred_at=occurred_at
+        )
+        self.publish_checkpoint()
+
+    def rotate_office_key(self, passphrase: bytes | None) -> SigningKey:
+        """Replace the office key (and the checkpoint key, where it is the same) by a new one."""
+        old = self.config.office_key
+        current = self.app.key(old) if old != self.config.genesis_key else None
+        purposes = current.purposes if current else ("record", "checkpoint", "act")
+        new = SigningKey.generate()
+        self.home.save_key(new, passphrase)
+        holder = current.holder if current else OFFICE
+        self.app.register_key(new, holder=holder, purposes=purposes, replaces=old, label="rotation")
+        same = self.config.checkpoint_key == old
+        self.config = self.config.model_copy(
+            update={
+                "office_key": new.key_id,
+                "checkpoint_key": new.key_id if same else self.config.checkpoint_key,
+            }
+        )
+        self.home.save_config(self.config)
+        self.office_key = new
+        if same:
+            self.checkpoint_key = new
+        self.app.recorder.sealer = Sealer(str(self.ledger_id), new)  # type: ignore[attr-defined]
+        self.publish_checkpoint()
+        return new
+
+    def revoke_key(self, key_id: str, reason: str) -> None:
+        """Revoke a key; the office key in use cannot revoke itself here."""
+        if key_id == self.config.office_key:
+            raise InputError(
+                "this is the office key in use: rotate it first ('ledger key rotate'), "
+                "then revoke the old one"
+            )
+        self.app.revoke_key(key_id, reason)
+        self.publish_checkpoint()
+
+    # --- reading -----------------------------------------------------------------------------
+
+    def verify(
+        self,
+        *,
+        checkpoints: Iterable[Checkpoint] = (),
+        use_home_checkpoint: bool = True,
+        trusted_key: str | None = None,
+        workers: int | None = None,
+        on_progress: Callable[[int], None] | None = None,
+    ) -> Report:
+        """Verify the whole log against the anchor key and the checkpoints held."""
+        held = list(checkpoints)
+        if use_home_checkpoint and self.home.checkpoint_path.exists():
+            held.append(read_checkpoint(self.home.checkpoint_path))
+        verifier = Verifier(
+            anchor=trusted_key or self.config.genesis_key,
+            checkpoints=held,
+            workers=workers,
+            on_progress=on_progress,
+        )
+        return verifier.verify(self.app.rows(), expected_rows=self.app.count_rows())
+
+
+def read_checkpoint(path: Path) -> Checkpoint:
+    """Read and parse a checkpoint file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise KeyFileError(f"cannot read checkpoint {path}: {e}") from e
+    return parse_checkpoint(text)
