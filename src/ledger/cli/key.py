@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,14 +18,21 @@ if TYPE_CHECKING:
 KEY_PASSPHRASE_ENV = "LEDGER_KEY_PASSPHRASE"
 
 
-def _key_passphrase(cli: CliContext, path: Path) -> bytes | None:
+def _key_passphrase(path: Path) -> bytes:
+    """A personal key's passphrase: LEDGER_KEY_PASSPHRASE, else asked on the terminal."""
+    from ledger.errors import PassphraseError
+
     value = os.environ.get(KEY_PASSPHRASE_ENV)
     if value:
         return value.encode("utf-8")
-    return cli.passphrase(f"key in {path}")
+    if not sys.stdin.isatty():
+        raise PassphraseError(
+            f"the key in {path} needs a passphrase: set {KEY_PASSPHRASE_ENV} or run on a terminal"
+        )
+    return click.prompt(f"Passphrase for the key in {path}", hide_input=True).encode("utf-8")
 
 
-def load_key_file(cli: CliContext, path: Path) -> SigningKey:
+def load_key_file(path: Path) -> SigningKey:
     """Load a personal key file, asking for its passphrase (LEDGER_KEY_PASSPHRASE) if needed."""
     from ledger.integrity.keys import SigningKey
 
@@ -34,7 +42,7 @@ def load_key_file(cli: CliContext, path: Path) -> SigningKey:
         from ledger.errors import KeyFileError
 
         raise KeyFileError(f"cannot read key file {path}: {e.strerror}") from e
-    return SigningKey.load(path, _key_passphrase(cli, path) if encrypted else None)
+    return SigningKey.load(path, _key_passphrase(path) if encrypted else None)
 
 
 @click.group()
@@ -58,7 +66,7 @@ def generate(cli: CliContext, out: Path, unencrypted: bool) -> None:
     if out.exists():
         raise KeyFileError(f"{out} exists; choose another file")
     new = SigningKey.generate()
-    new.save(out, None if unencrypted else _key_passphrase(cli, out))
+    new.save(out, None if unencrypted else _key_passphrase(out))
     ok(f"key {new.key_id} written to {out}")
 
 
@@ -75,7 +83,7 @@ def register(
     cli: CliContext, holder: str, key_file: Path, purposes: tuple[str, ...], label: str
 ) -> None:
     """Register a public key for a holder, as an event."""
-    new = load_key_file(cli, key_file)
+    new = load_key_file(key_file)
     service = cli.open(writable=True)
     service.register_key(new, holder=holder, purposes=tuple(purposes), label=label)
     ok(f"key {new.key_id} registered for {holder} ({', '.join(purposes)})")

@@ -7,7 +7,6 @@ usage (nothing was written); 3 an internal error (a bug: rerun with --debug and 
 from __future__ import annotations
 
 import os
-import sys
 import traceback
 from pathlib import Path
 
@@ -21,7 +20,43 @@ EXIT_USAGE = 2
 EXIT_INTERNAL = 3
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class LedgerCLI(click.Group):
+    """The root command; turns every error into a message and an exit code, in this one place."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
+            raise
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            ctx.exit(EXIT_USAGE)
+        except Exception as e:
+            from ledger.errors import LedgerError
+
+            if _debugging(ctx):
+                traceback.print_exc()
+            if isinstance(e, LedgerError):
+                click.echo(f"error: {e}", err=True)
+                ctx.exit(e.exit_code)
+            click.echo(
+                f"internal error: {type(e).__name__}: {e}\n"
+                "This is a bug. Rerun with --debug for details and report it.",
+                err=True,
+            )
+            ctx.exit(EXIT_INTERNAL)
+        return None
+
+
+def _debugging(ctx: click.Context) -> bool:
+    obj = ctx.obj
+    return bool(os.environ.get("LEDGER_DEBUG")) or bool(obj is not None and obj.debug)
+
+
+@click.group(
+    cls=LedgerCLI,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.option(
     "--home",
     type=click.Path(file_okay=False, path_type=Path),
@@ -74,34 +109,5 @@ _register()
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Run the CLI; map every error to its exit code in this one place."""
-    debug = "--debug" in (argv if argv is not None else sys.argv[1:]) or bool(
-        os.environ.get("LEDGER_DEBUG")
-    )
-    try:
-        code = cli.main(args=argv, prog_name="ledger", standalone_mode=False)
-    except click.exceptions.Abort:
-        click.echo("aborted", err=True)
-        code = EXIT_USAGE
-    except click.ClickException as e:
-        e.show()
-        code = EXIT_USAGE
-    except KeyboardInterrupt:
-        click.echo("interrupted", err=True)
-        code = EXIT_USAGE
-    except Exception as e:  # the one place that turns errors into messages and exit codes
-        from ledger.errors import LedgerError
-
-        if debug:
-            traceback.print_exc()
-        if isinstance(e, LedgerError):
-            click.echo(f"error: {e}", err=True)
-            code = e.exit_code
-        else:
-            click.echo(
-                f"internal error: {type(e).__name__}: {e}\n"
-                "This is a bug. Rerun with --debug for details and report it.",
-                err=True,
-            )
-            code = EXIT_INTERNAL
-    sys.exit(code if isinstance(code, int) else EXIT_OK)
+    """Run the CLI (click maps usage errors to exit 2; LedgerCLI maps the rest)."""
+    cli.main(args=argv, prog_name="ledger")

@@ -35,7 +35,7 @@ def add(cli: CliContext, name: str, title: str, key_file: Path | None, as_json: 
     """
     from ledger.cli.key import load_key_file
 
-    member_key = load_key_file(cli, key_file) if key_file else None
+    member_key = load_key_file(key_file) if key_file else None
     service = cli.open(writable=True)
     added = service.register_member(name, title)
     if member_key is not None:

@@ -92,5 +92,5 @@ def verify(
         if f.stream is not None:
             say(f"  event:   {f.type} in stream {f.stream}, version {f.version}")
         say(f"  problem: {f.problem}")
-        say(f"  verified before it: {report.events} events")
+        say(f"  events verified before it: {report.events}")
     ctx.exit(0 if report.ok else 1)

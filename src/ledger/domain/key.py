@@ -48,7 +48,7 @@ class Key(Aggregate):
         TYPE = "key.registered"
         PAYLOAD = KeyRegistered
 
-        def apply(self, aggregate: Key) -> None:  # type: ignore[override]
+        def apply(self, aggregate: Key) -> None:
             aggregate.key_id = self.payload.public_key
             aggregate.holder = self.payload.holder
             aggregate.purposes = self.payload.purposes
@@ -59,7 +59,7 @@ class Key(Aggregate):
         TYPE = "key.revoked"
         PAYLOAD = KeyRevoked
 
-        def apply(self, aggregate: Key) -> None:  # type: ignore[override]
+        def apply(self, aggregate: Key) -> None:
             aggregate.revoked = True
 
     key_id: str

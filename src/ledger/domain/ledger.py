@@ -24,7 +24,7 @@ class Ledger(Aggregate):
         TYPE = "ledger.initialised"
         PAYLOAD = LedgerInitialised
 
-        def apply(self, aggregate: Ledger) -> None:  # type: ignore[override]
+        def apply(self, aggregate: Ledger) -> None:
             aggregate.name = self.payload.name
             aggregate.ledger_key = self.payload.ledger_key
 

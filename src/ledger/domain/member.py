@@ -24,7 +24,7 @@ class Member(Aggregate):
         TYPE = "member.registered"
         PAYLOAD = MemberRegistered
 
-        def apply(self, aggregate: Member) -> None:  # type: ignore[override]
+        def apply(self, aggregate: Member) -> None:
             aggregate.name = self.payload.name
             aggregate.title = self.payload.title
 

@@ -84,6 +84,8 @@ def reference_canonical_bytes(value: Any) -> bytes:
         return rfc8785.dumps(value)
     except rfc8785.CanonicalizationError as e:
         raise CanonicalEncodingError(f"no canonical form: {e}") from e
+    except UnicodeEncodeError as e:  # a lone surrogate in an object key, met while sorting keys
+        raise CanonicalEncodingError(f"text is not valid Unicode: {e.reason}") from e
 
 
 def parse_json(data: bytes) -> Any:

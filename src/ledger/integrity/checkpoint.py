@@ -10,7 +10,6 @@ a removed tail as surely as a changed event.
 from __future__ import annotations
 
 import base64
-import binascii
 import hashlib
 from dataclasses import dataclass
 
@@ -88,11 +87,13 @@ def parse_checkpoint(text: str) -> Checkpoint:
     if len(lines) < 3:
         raise CheckpointFormatError(f"a checkpoint body has at least 3 lines, got {len(lines)}")
     origin, size_text, root_text = lines[:3]
-    if not size_text.isdigit() or (size_text != "0" and size_text.startswith("0")):
+    if not (size_text.isascii() and size_text.isdigit()) or (
+        size_text != "0" and size_text.startswith("0")
+    ):
         raise CheckpointFormatError(f"tree size must be a decimal integer, got {size_text!r}")
     try:
         root = base64.b64decode(root_text, validate=True)
-    except binascii.Error as e:
+    except ValueError as e:  # binascii.Error, or non-ASCII text
         raise CheckpointFormatError(f"root hash is not base64: {root_text!r}") from e
     if len(root) != 32:
         raise CheckpointFormatError(f"root hash has 32 bytes, got {len(root)}")
@@ -106,7 +107,7 @@ def parse_checkpoint(text: str) -> Checkpoint:
         name, _, encoded = line[len(SIGNATURE_LINE_PREFIX) :].rpartition(" ")
         try:
             blob = base64.b64decode(encoded, validate=True)
-        except binascii.Error as e:
+        except ValueError as e:  # binascii.Error, or non-ASCII text
             raise CheckpointFormatError(f"signature is not base64: {encoded!r}") from e
         if len(blob) != 4 + 64:
             raise CheckpointFormatError("an Ed25519 note signature has 4 + 64 bytes")

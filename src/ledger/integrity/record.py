@@ -15,7 +15,6 @@ redaction event) while every hash and signature still verifies.
 from __future__ import annotations
 
 import base64
-import binascii
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -271,7 +270,7 @@ def _decode_signature(item: object) -> Signature:
         raise RecordDecodeError(f"unknown signature role {item['role']!r}")
     try:
         sig = base64.b64decode(item["sig"], validate=True)
-    except (binascii.Error, TypeError) as e:
+    except (ValueError, TypeError) as e:  # binascii.Error, or non-ASCII text
         raise RecordDecodeError("signature is not base64") from e
     if len(sig) != 64:
         raise RecordDecodeError(f"an Ed25519 signature has 64 bytes, got {len(sig)}")

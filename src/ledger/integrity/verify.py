@@ -28,7 +28,7 @@ from typing import Any
 
 from ledger.errors import LedgerError
 from ledger.integrity.canonical import canonical_bytes
-from ledger.integrity.checkpoint import Checkpoint, verify_checkpoint
+from ledger.integrity.checkpoint import Checkpoint, origin_of, verify_checkpoint
 from ledger.integrity.digest import ZERO_DIGEST, commit_payload, leaf_hash, to_digest
 from ledger.integrity.keys import KeyId, public_key_bytes, verify_signature
 from ledger.integrity.merkle import TreeAccumulator
@@ -482,6 +482,15 @@ class _Walk:
         root = self.tree.root()
         entry: dict[str, Any] = {"size": checkpoint.size, "origin": checkpoint.origin}
         self.report.checkpoints.append(entry)
+        expected_origin = origin_of(self.report.ledger_id or "")
+        if checkpoint.origin != expected_origin:
+            entry["ok"] = False
+            raise _Stop(
+                self.describe(
+                    checkpoint.size,
+                    f"checkpoint is of {checkpoint.origin!r}, not of {expected_origin!r}",
+                )
+            )
         if checkpoint.root != root:
             entry["ok"] = False
             raise _Stop(

@@ -78,7 +78,8 @@ class LedgerMapper(Mapper[UUID]):
                 f"the payload of event {header['seq']} is withheld; its stream cannot be rebuilt"
             )
         try:
-            payload = event_type.payload_model.model_validate_json(json.dumps(record.body["payload"]))
+            payload_json = json.dumps(record.body["payload"])
+            payload = event_type.payload_model.model_validate_json(payload_json)
         except ValidationError as e:
             raise RecordDecodeError(f"event {header['seq']}: payload does not validate: {e}") from e
         kwargs: dict[str, Any] = {
