@@ -21,6 +21,7 @@ The report names the *first* bad event: the lowest position at which any step fa
 from __future__ import annotations
 
 import os
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -199,36 +200,46 @@ class Verifier:
         parallel = self.workers > 1 and (expected_rows or 0) >= PARALLEL_THRESHOLD
         pool: Executor | None = ProcessPoolExecutor(self.workers) if parallel else None
         walk = _Walk(self, report)
-        pending: list[Future[list[int]]] = []
-        bad_signatures: list[int] = []
+        pending: deque[tuple[Future[list[int]], int]] = deque()
+        bad: list[Failure] = []
+
+        def settle(failed: list[int], upto: int) -> None:
+            # Describe failed positions while their rows are still remembered, then forget.
+            bad.extend(walk.describe(p, "signature does not verify") for p in failed)
+            walk.forget(upto)
+
         try:
             try:
                 for row in _flatten(rows):
                     walk.step(row)
                     if len(walk.tasks) >= CHUNK:
+                        tasks = walk.take_tasks()
                         if pool is None:
-                            bad_signatures += check_signatures(walk.take_tasks())
+                            settle(check_signatures(tasks), tasks[-1][0])
                         else:
-                            pending.append(pool.submit(check_signatures, walk.take_tasks()))
-                            if len(pending) > 4 * self.workers:
-                                bad_signatures += pending.pop(0).result()
+                            pending.append((pool.submit(check_signatures, tasks), tasks[-1][0]))
+                            while len(pending) > 2 * self.workers:
+                                future, upto = pending.popleft()
+                                settle(future.result(), upto)
                     if self.on_progress and report.events % 1000 == 0:
                         self.on_progress(report.events)
                 walk.finish()
             except _Stop as stop:
                 report.failure = stop.failure
-            bad_signatures += check_signatures(walk.take_tasks())
-            for future in pending:
-                bad_signatures += future.result()
+            while pending:
+                future, upto = pending.popleft()
+                settle(future.result(), upto)
+            tasks = walk.take_tasks()
+            settle(check_signatures(tasks), tasks[-1][0] if tasks else 0)
         finally:
             if pool is not None:
                 pool.shutdown(cancel_futures=True)
         if self.on_progress:
             self.on_progress(report.events)
-        if bad_signatures:
-            first = min(bad_signatures)
-            if report.failure is None or first < report.failure.position:
-                report.failure = walk.describe(first, "signature does not verify")
+        if bad:
+            first = min(bad, key=lambda f: f.position)
+            if report.failure is None or first.position < report.failure.position:
+                report.failure = first
         return report
 
 
@@ -255,13 +266,21 @@ class _Walk:
         self.versions: dict[str, int] = {}
         self.tree = TreeAccumulator()
         self.tasks: list[SignatureTask] = []
-        self.where: dict[int, tuple[int, str, int, str]] = {}  # position -> row, stream, ...
+        # position -> (row, stream, version, type), kept only until its signatures are checked
+        self.where: dict[int, tuple[int, str, int, str]] = {}
+        self.forgotten = 0
         self.checkpoints = list(verifier.checkpoints)
         self.checkpoint_index = 0
 
     def take_tasks(self) -> list[SignatureTask]:
         tasks, self.tasks = self.tasks, []
         return tasks
+
+    def forget(self, upto: int) -> None:
+        """Drop what is remembered of positions up to ``upto`` (their signatures are settled)."""
+        for position in range(self.forgotten + 1, upto + 1):
+            self.where.pop(position, None)
+        self.forgotten = max(self.forgotten, upto)
 
     def describe(self, position: int, problem: str) -> Failure:
         row, stream, version, type_ = self.where.get(position, (None, None, None, None))
