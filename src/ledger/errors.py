@@ -74,6 +74,50 @@ class DomainRuleError(InputError):
     """A structurally impossible act: refused, nothing written."""
 
 
+class UnknownBodyError(DomainRuleError):
+    """A command names a body (plenary, standing committee, ...) the ledger does not know."""
+
+
+class UnknownMatterError(DomainRuleError):
+    """A command names a matter (议题) the ledger does not know."""
+
+
+class UnknownMeetingError(DomainRuleError):
+    """A command names a meeting the ledger does not know."""
+
+
+class UnknownRecordError(DomainRuleError):
+    """A command names an emergency action, review, delegation or report the ledger lacks."""
+
+
+class NotOnAgendaError(DomainRuleError):
+    """An act on an item that is not on that meeting's agenda."""
+
+
+class NotEligibleError(DomainRuleError):
+    """An act by someone who may not perform it here (not on the roster, absent, withdrawn)."""
+
+
+class DuplicateVoteError(DomainRuleError):
+    """A member votes twice on the same item, or an item is voted twice at one meeting."""
+
+
+class SecretBallotError(DomainRuleError):
+    """Individual votes attached to a secret ballot (无记名投票) reveal what must stay secret."""
+
+
+class TallyError(DomainRuleError):
+    """A tally that does not add up to the ballots cast, or exceeds who could vote."""
+
+
+class MatterStateError(DomainRuleError):
+    """An act a matter's state cannot take (a vote on a decided item, changing an undecided one)."""
+
+
+class MeetingStateError(DomainRuleError):
+    """An act a meeting's state cannot take (a vote before it opened, minutes before it closed)."""
+
+
 class ConcurrentWriteError(InputError):
     """Another writer changed the same stream first; the command may be retried."""
 

@@ -11,8 +11,11 @@ from ledger.cli.render import ok, say
 
 
 @click.command()
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
-              help="Also write the checkpoint to this file (for an auditor to keep).")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the checkpoint to this file (for an auditor to keep).",
+)
 @pass_cli
 def checkpoint(cli: CliContext, out: Path | None) -> None:
     """Sign a checkpoint of the log head (C2SP tlog-checkpoint) and print it.

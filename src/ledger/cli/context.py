@@ -48,7 +48,9 @@ class CliContext:
         from ledger.store.service import LedgerService
 
         return LedgerService.open(
-            LedgerHome(self.home), store_url=self.store, passphrase=self.passphrase,
+            LedgerHome(self.home),
+            store_url=self.store,
+            passphrase=self.passphrase,
             writable=writable,
         )
 

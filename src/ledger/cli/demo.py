@@ -14,9 +14,14 @@ DEMO_MARKER = ".ledger-demo"
 
 
 @click.command()
-@click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("demo-ledger"), show_default=True,
-              help="Where to build the demo ledger (a previous demo there is replaced).")
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("demo-ledger"),
+    show_default=True,
+    help="Where to build the demo ledger (a previous demo there is replaced).",
+)
 @pass_cli
 def demo(cli: CliContext, directory: Path) -> None:
     """Build a demo ledger of a county committee on the embedded default (SQLite).
@@ -29,15 +34,15 @@ def demo(cli: CliContext, directory: Path) -> None:
         if not (directory / DEMO_MARKER).exists():
             from ledger.errors import InputError
 
-            raise InputError(
-                f"{directory} exists and is not a demo ledger; choose another --dir"
-            )
+            raise InputError(f"{directory} exists and is not a demo ledger; choose another --dir")
         shutil.rmtree(directory)
     directory.mkdir(parents=True)
     (directory / DEMO_MARKER).write_text("built by `ledger demo`; safe to delete\n")
     summary = build_demo(directory)
-    ok(f"demo ledger built in {directory}: {summary['events']} events, "
-       f"{summary['members']} members, {summary['keys']} keys")
+    ok(
+        f"demo ledger built in {directory}: {summary['events']} events, "
+        f"{summary['members']} members, {summary['keys']} keys"
+    )
     say("  warning: demo keys are stored unencrypted")
     say(f"  verify:  {'ok' if summary['verified'] else 'FAILED'}")
     say("")

@@ -51,8 +51,12 @@ def key() -> None:
 
 
 @key.command()
-@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Where to write the new private key (refuses to overwrite).")
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the new private key (refuses to overwrite).",
+)
 @click.option("--unencrypted", is_flag=True, help="No passphrase (demos and tests only).")
 @pass_cli
 def generate(cli: CliContext, out: Path, unencrypted: bool) -> None:
@@ -72,11 +76,21 @@ def generate(cli: CliContext, out: Path, unencrypted: bool) -> None:
 
 @key.command()
 @click.option("--holder", required=True, help="Member id, or 'office'.")
-@click.option("--key-file", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="The private key to register (it signs its own registration).")
-@click.option("--purpose", "purposes", multiple=True, default=("act",), show_default=True,
-              type=click.Choice(["record", "act", "checkpoint"]),
-              help="What the key may sign (repeatable).")
+@click.option(
+    "--key-file",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The private key to register (it signs its own registration).",
+)
+@click.option(
+    "--purpose",
+    "purposes",
+    multiple=True,
+    default=("act",),
+    show_default=True,
+    type=click.Choice(["record", "act", "checkpoint"]),
+    help="What the key may sign (repeatable).",
+)
 @click.option("--label", default="", help="A note, e.g. 'office clerk 2'.")
 @pass_cli
 def register(

@@ -32,9 +32,7 @@ def log(cli: CliContext, limit: int | None, as_json: bool) -> None:
                     "stream": header["stream"],
                     "version": header["version"],
                     "hash": record.hash,
-                    "signed_by": [
-                        {"role": s.role, "key": s.key} for s in record.signatures
-                    ],
+                    "signed_by": [{"role": s.role, "key": s.key} for s in record.signatures],
                 }
             )
     if limit is not None:

@@ -7,6 +7,7 @@ usage (nothing was written); 3 an internal error (a bug: rerun with --debug and 
 from __future__ import annotations
 
 import os
+import sys
 import traceback
 from pathlib import Path
 
@@ -31,6 +32,11 @@ class LedgerCLI(click.Group):
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             ctx.exit(EXIT_USAGE)
+        except BrokenPipeError:
+            # The reader went away (`ledger log | head`): stop quietly.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            ctx.exit(EXIT_OK)
         except Exception as e:
             from ledger.errors import LedgerError
 
@@ -91,7 +97,7 @@ def cli(ctx: click.Context, home: Path, store: str | None, debug: bool) -> None:
 
 
 def _register() -> None:
-    from ledger.cli import checkpoint, demo, init, key, log, member, verify
+    from ledger.cli import checkpoint, demo, init, key, log, member, record, verify
 
     for command in (
         init.init,
@@ -100,6 +106,8 @@ def _register() -> None:
         log.log,
         verify.verify,
         checkpoint.checkpoint,
+        record.record,
+        record.schema,
         demo.demo,
     ):
         cli.add_command(command)

@@ -42,8 +42,12 @@ def add(cli: CliContext, name: str, title: str, key_file: Path | None, as_json: 
         service.register_key(member_key, holder=str(added.id), purposes=("act",))
     if as_json:
         emit_json(
-            {"member": str(added.id), "name": name, "title": title,
-             "key": member_key.key_id if member_key else None}
+            {
+                "member": str(added.id),
+                "name": name,
+                "title": title,
+                "key": member_key.key_id if member_key else None,
+            }
         )
         return
     ok(f"member {added.id} added: {name}" + (f" ({title})" if title else ""))

@@ -29,8 +29,12 @@ from ledger.cli.render import bad, emit_json, ok, say
     metavar="KEY",
     help="The ledger key you trust (ed25519:...); default: the one in ledger.json.",
 )
-@click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="Processes for signature checks (default: all cores).")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes for signature checks (default: all cores).",
+)
 @click.option("--no-progress", is_flag=True, help="Do not show progress.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.pass_context
@@ -83,12 +87,16 @@ def verify(
             say(f"  checkpoint:   size {c['size']} matches and is signed")
         if not report.checkpoints:
             say("  checkpoint:   none held (a removed tail can only be caught against one)")
-        say(f"  trusted key:  {report.anchor}"
-            + ("" if trusted_key else "  (from ledger.json; pin it with --trusted-key)"))
+        say(
+            f"  trusted key:  {report.anchor}"
+            + ("" if trusted_key else "  (from ledger.json; pin it with --trusted-key)")
+        )
     else:
         f = report.failure
-        bad(f"integrity failure at position {f.position}"
-            + (f" (storage row {f.row})" if f.row is not None else ""))
+        bad(
+            f"integrity failure at position {f.position}"
+            + (f" (storage row {f.row})" if f.row is not None else "")
+        )
         if f.stream is not None:
             say(f"  event:   {f.type} in stream {f.stream}, version {f.version}")
         say(f"  problem: {f.problem}")

@@ -7,10 +7,18 @@ from typing import Any
 
 from eventsourcing.domain import Aggregate
 
+from ledger.domain.body import Body
+from ledger.domain.delegation import Delegation
+from ledger.domain.emergency import EmergencyAction
 from ledger.domain.events import LedgerCreated, LedgerEvent, Payload
 from ledger.domain.key import Key
 from ledger.domain.ledger import Ledger
+from ledger.domain.matter import Matter
+from ledger.domain.meeting import Meeting
 from ledger.domain.member import Member
+from ledger.domain.report import Report
+from ledger.domain.review import Review
+from ledger.domain.ruleset import RuleSet
 
 
 @dataclass(frozen=True)
@@ -35,9 +43,73 @@ EVENT_TYPES: dict[str, EventType] = {
     for t in (
         *_types(Ledger, Ledger.Initialised),
         *_types(Key, Key.Registered, Key.Revoked),
-        *_types(Member, Member.Registered),
+        *_types(Member, Member.Registered, Member.Assigned, Member.Left),
+        *_types(Body, Body.Established, Body.MemberJoined, Body.MemberLeft),
+        *_types(
+            Matter,
+            Matter.Opened,
+            Matter.ResearchRecorded,
+            Matter.AlternativeAdded,
+            Matter.Consulted,
+            Matter.CrossPortfolioConsulted,
+            Matter.Proposed,
+            Matter.Coordinated,
+            Matter.AgendaApproved,
+            Matter.Decided,
+            Matter.Deferred,
+            Matter.AssignmentMade,
+            Matter.ProgressReported,
+            Matter.SupervisionChecked,
+            Matter.ReconsiderationAgreed,
+            Matter.Changed,
+            Matter.Revoked,
+            Matter.Published,
+        ),
+        *_types(
+            Meeting,
+            Meeting.Scheduled,
+            Meeting.ItemAdded,
+            Meeting.NoticeSent,
+            Meeting.Opened,
+            Meeting.InterestDeclared,
+            Meeting.WithdrawalDeclared,
+            Meeting.Presented,
+            Meeting.OpinionStated,
+            Meeting.WrittenViewSubmitted,
+            Meeting.ItemDeferred,
+            Meeting.VoteTaken,
+            Meeting.ResultAnnounced,
+            Meeting.Closed,
+            Meeting.MinutesIssued,
+        ),
+        *_types(
+            EmergencyAction,
+            EmergencyAction.Taken,
+            EmergencyAction.Reported,
+            EmergencyAction.Acknowledged,
+        ),
+        *_types(Report, Report.Delivered),
+        *_types(Review, Review.Opened, Review.Concluded),
+        *_types(Delegation, Delegation.Granted, Delegation.Withdrawn),
+        *_types(RuleSet, RuleSet.Adopted, RuleSet.Readopted),
     )
 }
 """Every event type on the record, by its stable name."""
 
-__all__ = ["EVENT_TYPES", "EventType", "Key", "Ledger", "LedgerCreated", "LedgerEvent", "Member"]
+__all__ = [
+    "EVENT_TYPES",
+    "Body",
+    "Delegation",
+    "EmergencyAction",
+    "EventType",
+    "Key",
+    "Ledger",
+    "LedgerCreated",
+    "LedgerEvent",
+    "Matter",
+    "Meeting",
+    "Member",
+    "Report",
+    "Review",
+    "RuleSet",
+]

@@ -19,7 +19,7 @@ from datetime import datetime
 from typing import Annotated, Any, ClassVar, get_args, get_origin
 
 from eventsourcing.domain import Aggregate
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, StringConstraints
 
 from ledger.integrity.canonical import MAX_SAFE_INTEGER, format_time
 
@@ -28,6 +28,15 @@ Moment = Annotated[datetime, PlainSerializer(format_time, return_type=str, when_
 
 SafeInt = Annotated[int, Field(ge=-MAX_SAFE_INTEGER, le=MAX_SAFE_INTEGER)]
 """An integer with a canonical JSON form."""
+
+Text = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
+"""Free text on the record (a title, a summary, a reason): never empty."""
+
+Note = Annotated[str, StringConstraints(max_length=20_000)]
+"""Optional free text; may be empty."""
+
+MaterialDigest = Annotated[str, StringConstraints(pattern=r"^sha256:[0-9a-f]{64}$")]
+"""A material (a report, a plan, minutes) by its SHA-256 digest: the record proves which text."""
 
 OFFICE = "office"
 """The actor name of the committee's general office (办公室), which records proceedings."""

@@ -4,19 +4,29 @@ checkpoint in the home."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from uuid import UUID, uuid4
+from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
+
+from eventsourcing.application import AggregateNotFoundError
 
 from ledger.domain.events import OFFICE
 from ledger.domain.member import Member
+from ledger.domain.rules.catalogue import default_parameters
+from ledger.domain.ruleset import RuleSet
 from ledger.errors import InputError, KeyFileError, LedgerExistsError
 from ledger.integrity.checkpoint import Checkpoint, parse_checkpoint
 from ledger.integrity.keys import SigningKey
 from ledger.integrity.record import Sealer
 from ledger.integrity.verify import Report, Verifier
+from ledger.record.acts import Act
+from ledger.record.batch import Batch
 from ledger.store.application import LedgerApplication, TreeState
+from ledger.store.content import ContentStore
 from ledger.store.home import LedgerConfig, LedgerHome
 from ledger.store.location import ensure_postgres_schema, postgres_env, sqlite_env
 
@@ -203,6 +213,62 @@ class LedgerService:
         self.app.revoke_key(key_id, reason)
         self.publish_checkpoint()
 
+    def record(
+        self,
+        acts: Sequence[Act],
+        *,
+        base_dir: Path | None = None,
+        now: datetime | None = None,
+        signers: Mapping[UUID, SigningKey] | None = None,
+    ) -> RecordResult:
+        """Record a batch of acts atomically: all of them, or (on the first refusal) none.
+
+        Materials given as file paths (relative to ``base_dir``) are kept in the content store
+        once the batch has landed.
+        """
+        content = ContentStore(self.home.content_dir)
+        staged: dict[str, bytes] = {}
+
+        def resolve(material: str) -> str:
+            digest, data = content.stage(material, base_dir)
+            if data is not None:
+                staged[digest] = data
+            return digest
+
+        batch = Batch(
+            self.app,
+            resolve_material=resolve,
+            parameters=self.rule_parameters(),
+            now=now,
+            signers=signers,
+        )
+        batch.apply_all(list(acts))
+        head_before = self.app.head()
+        count = batch.commit()
+        for data in staged.values():
+            content.put(data)
+        if count:
+            self.publish_checkpoint()
+        first = (head_before.seq if head_before else 0) + 1
+        return RecordResult(
+            events=count,
+            first_position=first if count else None,
+            last_position=first + count - 1 if count else None,
+            aliases=dict(batch.aliases),
+            created=list(batch.created),
+        )
+
+    def rule_parameters(self) -> dict[str, dict[str, Any]]:
+        """The parameters of the rule set in force: the adopted one, else the defaults."""
+        parameters = default_parameters()
+        try:
+            ruleset: RuleSet = self.app.repository.get(ruleset_id(self.ledger_id))
+        except AggregateNotFoundError:
+            return parameters
+        for item in ruleset.current.parameters:
+            parameters.setdefault(item.rule, {})[item.name] = json.loads(item.value)
+        return parameters
+
     # --- reading -----------------------------------------------------------------------------
 
     def verify(
@@ -225,6 +291,22 @@ class LedgerService:
             on_progress=on_progress,
         )
         return verifier.verify(self.app.rows(), expected_rows=self.app.count_rows())
+
+
+@dataclass(frozen=True)
+class RecordResult:
+    """What a recorded batch produced."""
+
+    events: int
+    first_position: int | None
+    last_position: int | None
+    aliases: dict[str, UUID]
+    created: list[tuple[str, UUID]]
+
+
+def ruleset_id(ledger_id: UUID) -> UUID:
+    """The stream of a ledger's rule set."""
+    return uuid5(NAMESPACE_URL, f"ledger:{ledger_id}/ruleset")
 
 
 def read_checkpoint(path: Path) -> Checkpoint:
