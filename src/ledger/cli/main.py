@@ -97,7 +97,7 @@ def cli(ctx: click.Context, home: Path, store: str | None, debug: bool) -> None:
 
 
 def _register() -> None:
-    from ledger.cli import checkpoint, demo, init, key, log, member, record, verify
+    from ledger.cli import act, checkpoint, demo, init, key, log, member, record, verify
 
     for command in (
         init.init,
@@ -107,6 +107,7 @@ def _register() -> None:
         verify.verify,
         checkpoint.checkpoint,
         record.record,
+        act.act,
         record.schema,
         demo.demo,
     ):

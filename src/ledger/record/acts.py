@@ -48,12 +48,16 @@ class Aliased(ActBase):
 
 
 class RegisterMember(Aliased):
+    """Enter a member on the roster (委员)."""
+
     act: Literal["member.register"]
     name: Text
     title: str = ""
 
 
 class AssignMember(ActBase):
+    """Give a member posts and a portfolio (分工): areas in charge and areas to liaise with."""
+
     act: Literal["member.assign"]
     member: Ref
     posts: tuple[Post, ...]
@@ -62,12 +66,16 @@ class AssignMember(ActBase):
 
 
 class MemberLeaves(ActBase):
+    """A member leaves the committee."""
+
     act: Literal["member.leave"]
     member: Ref
     reason: Text
 
 
 class EstablishBody(Aliased):
+    """Set up a body: plenary (全委会), standing committee (常委会) or preparatory (酝酿会)."""
+
     act: Literal["body.establish"]
     kind: BodyKind
     name: Text
@@ -75,12 +83,16 @@ class EstablishBody(Aliased):
 
 
 class JoinBody(ActBase):
+    """A member joins a body."""
+
     act: Literal["body.join"]
     body: Ref
     member: Ref
 
 
 class LeaveBody(ActBase):
+    """A member leaves a body."""
+
     act: Literal["body.leave"]
     body: Ref
     member: Ref
@@ -88,6 +100,8 @@ class LeaveBody(ActBase):
 
 
 class GrantDelegation(Aliased):
+    """The secretary delegates a power (agenda approval) to another member for a period."""
+
     act: Literal["delegation.grant"]
     grantor: Ref
     grantee: Ref
@@ -98,6 +112,8 @@ class GrantDelegation(Aliased):
 
 
 class WithdrawDelegation(ActBase):
+    """Withdraw a delegation."""
+
     act: Literal["delegation.withdraw"]
     delegation: Ref
     reason: str = ""
@@ -107,6 +123,8 @@ class WithdrawDelegation(ActBase):
 
 
 class OpenMatter(Aliased):
+    """Raise a matter for decision (议题): deciding body, member in charge, categories."""
+
     act: Literal["matter.open"]
     title: Text
     body: Ref
@@ -121,6 +139,8 @@ class OpenMatter(Aliased):
 
 
 class RecordResearch(ActBase):
+    """Record research (调查研究) on a matter."""
+
     act: Literal["matter.research"]
     matter: Ref
     by: Ref
@@ -129,6 +149,8 @@ class RecordResearch(ActBase):
 
 
 class AddAlternative(ActBase):
+    """Add an alternative plan (比较方案) to a matter."""
+
     act: Literal["matter.alternative"]
     matter: Ref
     title: Text
@@ -137,6 +159,8 @@ class AddAlternative(ActBase):
 
 
 class Consult(ActBase):
+    """Record a consultation: departments, 人大, 政协, experts (专家论证), risk, 公示 ..."""
+
     act: Literal["matter.consult"]
     matter: Ref
     kind: ConsultationKind
@@ -150,6 +174,8 @@ class Consult(ActBase):
 
 
 class ConsultAcrossPortfolio(ActBase):
+    """Record that a matter was discussed with a member whose portfolio it touches."""
+
     act: Literal["matter.cross_portfolio"]
     matter: Ref
     member: Ref
@@ -157,12 +183,16 @@ class ConsultAcrossPortfolio(ActBase):
 
 
 class Propose(ActBase):
+    """The member in charge proposes the matter for the agenda."""
+
     act: Literal["matter.propose"]
     matter: Ref
     by: Ref
 
 
 class Coordinate(ActBase):
+    """The secretary-general coordinates the item (统一协调)."""
+
     act: Literal["matter.coordinate"]
     matter: Ref
     by: Ref
@@ -170,6 +200,8 @@ class Coordinate(ActBase):
 
 
 class ApproveAgenda(ActBase):
+    """The item is approved for the agenda (审定), by the secretary or under a delegation."""
+
     act: Literal["matter.approve_agenda"]
     matter: Ref
     by: Ref
@@ -177,6 +209,8 @@ class ApproveAgenda(ActBase):
 
 
 class AssignTask(Aliased):
+    """Give a task carrying out an adopted decision, with a deadline."""
+
     act: Literal["matter.assign"]
     matter: Ref
     to: Ref
@@ -185,6 +219,8 @@ class AssignTask(Aliased):
 
 
 class ReportProgress(ActBase):
+    """Report progress on (or completion of) an assignment."""
+
     act: Literal["matter.progress"]
     matter: Ref
     assignment: Ref
@@ -194,6 +230,8 @@ class ReportProgress(ActBase):
 
 
 class Supervise(ActBase):
+    """Record a supervision check (督查) of how a decision is carried out."""
+
     act: Literal["matter.supervise"]
     matter: Ref
     by: Ref
@@ -202,6 +240,8 @@ class Supervise(ActBase):
 
 
 class Reconsider(ActBase):
+    """Record that a body agreed to reconsider (复议) a decision."""
+
     act: Literal["matter.reconsider"]
     matter: Ref
     meeting: Ref
@@ -210,6 +250,8 @@ class Reconsider(ActBase):
 
 
 class ChangeDecision(ActBase):
+    """Record a change of a decision (调整或变更), by a body."""
+
     act: Literal["matter.change"]
     matter: Ref
     body: Ref
@@ -220,6 +262,8 @@ class ChangeDecision(ActBase):
 
 
 class RevokeDecision(ActBase):
+    """Record the revocation of a decision, by a body."""
+
     act: Literal["matter.revoke"]
     matter: Ref
     body: Ref
@@ -228,6 +272,8 @@ class RevokeDecision(ActBase):
 
 
 class PublishDecision(ActBase):
+    """Record that a decision was made public."""
+
     act: Literal["matter.publish"]
     matter: Ref
     channel: Text
@@ -237,6 +283,8 @@ class PublishDecision(ActBase):
 
 
 class ScheduleMeeting(Aliased):
+    """Call a meeting of a body, with its agenda."""
+
     act: Literal["meeting.schedule"]
     body: Ref
     title: Text
@@ -247,18 +295,24 @@ class ScheduleMeeting(Aliased):
 
 
 class AddItem(ActBase):
+    """Add an item to a meeting's agenda."""
+
     act: Literal["meeting.add_item"]
     meeting: Ref
     matter: Ref
 
 
 class SendNotice(ActBase):
+    """Record the notice of a meeting, with its materials (提前通知)."""
+
     act: Literal["meeting.notice"]
     meeting: Ref
     materials: tuple[Material, ...] = ()
 
 
 class AbsenceEntry(BaseModel):
+    """Someone on the roster who is absent, and why."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     member: Ref
@@ -267,6 +321,8 @@ class AbsenceEntry(BaseModel):
 
 
 class OpenMeeting(ActBase):
+    """Open a meeting: who is present, who is absent and why (the roster is frozen now)."""
+
     act: Literal["meeting.open"]
     meeting: Ref
     present: tuple[Ref, ...]
@@ -274,6 +330,8 @@ class OpenMeeting(ActBase):
 
 
 class DeclareInterest(ActBase):
+    """A member declares a conflict of interest in an item."""
+
     act: Literal["meeting.interest"]
     meeting: Ref
     item: Ref
@@ -282,6 +340,8 @@ class DeclareInterest(ActBase):
 
 
 class Withdraw(ActBase):
+    """A member withdraws from an item (回避)."""
+
     act: Literal["meeting.withdraw"]
     meeting: Ref
     item: Ref
@@ -290,6 +350,8 @@ class Withdraw(ActBase):
 
 
 class Present(ActBase):
+    """The member in charge presents an item."""
+
     act: Literal["meeting.present"]
     meeting: Ref
     item: Ref
@@ -298,6 +360,8 @@ class Present(ActBase):
 
 
 class StateOpinion(ActBase):
+    """A member states a view on an item (in speaking order)."""
+
     act: Literal["meeting.opinion"]
     meeting: Ref
     item: Ref
@@ -307,6 +371,8 @@ class StateOpinion(ActBase):
 
 
 class SubmitWrittenView(ActBase):
+    """An absent member's written view: recorded, never counted."""
+
     act: Literal["meeting.written_view"]
     meeting: Ref
     item: Ref
@@ -316,6 +382,8 @@ class SubmitWrittenView(ActBase):
 
 
 class DeferItem(ActBase):
+    """Defer a sharply divided item instead of voting."""
+
     act: Literal["meeting.defer"]
     meeting: Ref
     item: Ref
@@ -323,6 +391,8 @@ class DeferItem(ActBase):
 
 
 class BallotEntry(BaseModel):
+    """One member's vote."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     member: Ref
@@ -330,6 +400,8 @@ class BallotEntry(BaseModel):
 
 
 class TakeVote(ActBase):
+    """Record a vote on an item: the tally, and individual votes where the method reveals them."""
+
     act: Literal["meeting.vote"]
     meeting: Ref
     item: Ref
@@ -346,6 +418,8 @@ class TakeVote(ActBase):
 
 
 class Announce(ActBase):
+    """Announce the result of a vote on the spot (当场宣布); records the decision and its basis."""
+
     act: Literal["meeting.announce"]
     meeting: Ref
     item: Ref
@@ -355,11 +429,15 @@ class Announce(ActBase):
 
 
 class CloseMeeting(ActBase):
+    """Close a meeting."""
+
     act: Literal["meeting.close"]
     meeting: Ref
 
 
 class IssueMinutes(ActBase):
+    """Issue a meeting's minutes (纪要)."""
+
     act: Literal["meeting.minutes"]
     meeting: Ref
     by: Ref
@@ -370,6 +448,8 @@ class IssueMinutes(ActBase):
 
 
 class TakeEmergencyAction(Aliased):
+    """Record an emergency action (临机处置) taken at once."""
+
     act: Literal["emergency.act"]
     by: Ref
     summary: Text
@@ -378,6 +458,8 @@ class TakeEmergencyAction(Aliased):
 
 
 class ReportEmergency(ActBase):
+    """Record that an emergency action was reported to the standing committee."""
+
     act: Literal["emergency.report"]
     action: Ref
     meeting: Ref
@@ -385,6 +467,8 @@ class ReportEmergency(ActBase):
 
 
 class AcknowledgeEmergency(ActBase):
+    """The standing committee took note of, ratified or overturned an emergency action."""
+
     act: Literal["emergency.acknowledge"]
     action: Ref
     meeting: Ref
@@ -393,6 +477,8 @@ class AcknowledgeEmergency(ActBase):
 
 
 class DeliverReport(Aliased):
+    """Record a duty report (述职) or the standing committee's work report to the plenary."""
+
     act: Literal["report.deliver"]
     kind: ReportKind
     by: Ref
@@ -405,6 +491,8 @@ class DeliverReport(Aliased):
 
 
 class ResponsibilityEntry(BaseModel):
+    """One person's responsibility found by a review."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     member: Ref
@@ -414,6 +502,8 @@ class ResponsibilityEntry(BaseModel):
 
 
 class OpenReview(Aliased):
+    """Open an accountability review (责任追究) of a decision."""
+
     act: Literal["review.open"]
     matter: Ref
     reason: Text
@@ -421,6 +511,8 @@ class OpenReview(Aliased):
 
 
 class ConcludeReview(ActBase):
+    """Conclude an accountability review: failed or not, and who is responsible."""
+
     act: Literal["review.conclude"]
     review: Ref
     failed: bool

@@ -120,6 +120,7 @@ class Batch:
         self.loaded: dict[UUID, Aggregate] = {}
         self.events: list[Any] = []
         self.created: list[tuple[str, UUID]] = []
+        self.signed_by: set[UUID] = set()
 
     # --- running --------------------------------------------------------------------------
 
@@ -159,6 +160,8 @@ class Batch:
             signer = self.signers.get(UUID(actor))
         except ValueError:
             signer = None
+        if signer is not None:
+            self.signed_by.add(UUID(actor))
         return self.app.envelope(
             stream, event_class, payload, actor=actor, occurred_at=self.at(act), signer=signer
         )

@@ -243,6 +243,12 @@ class LedgerService:
             signers=signers,
         )
         batch.apply_all(list(acts))
+        idle = set(signers or {}) - batch.signed_by
+        if idle:
+            raise InputError(
+                "a personal key was given, but no act in the batch is its holder's own act "
+                f"(holder {', '.join(sorted(map(str, idle)))}); nothing was written"
+            )
         head_before = self.app.head()
         count = batch.commit()
         for data in staged.values():
@@ -257,6 +263,17 @@ class LedgerService:
             aliases=dict(batch.aliases),
             created=list(batch.created),
         )
+
+    def signers_for(self, keys: Sequence[SigningKey]) -> dict[UUID, SigningKey]:
+        """Personal keys by the member who holds them (as registered in the ledger)."""
+        signers: dict[UUID, SigningKey] = {}
+        for key in keys:
+            holder = self.app.key(key.key_id).holder
+            try:
+                signers[UUID(holder)] = key
+            except ValueError:
+                raise InputError(f"key {key.key_id} is held by {holder}, not by a member") from None
+        return signers
 
     def rule_parameters(self) -> dict[str, dict[str, Any]]:
         """The parameters of the rule set in force: the adopted one, else the defaults."""
