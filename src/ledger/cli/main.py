@@ -97,7 +97,7 @@ def cli(ctx: click.Context, home: Path, store: str | None, debug: bool) -> None:
 
 
 def _register() -> None:
-    from ledger.cli import act, checkpoint, demo, init, key, log, member, record, verify
+    from ledger.cli import act, checkpoint, demo, init, key, log, member, record, rules, verify
 
     for command in (
         init.init,
@@ -108,6 +108,7 @@ def _register() -> None:
         checkpoint.checkpoint,
         record.record,
         act.act,
+        rules.rules,
         record.schema,
         demo.demo,
     ):

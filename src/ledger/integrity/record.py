@@ -223,7 +223,7 @@ def decode_record(state: bytes) -> Record:
         header = parse_json(header_bytes)
         seal = parse_json(seal_bytes)
         body = parse_json(body_bytes)
-    except (ValueError, UnicodeDecodeError) as e:
+    except (ValueError, UnicodeDecodeError, RecursionError) as e:  # too deep: RecursionError
         raise RecordDecodeError(f"not canonical JSON: {e}") from e
     if not isinstance(header, dict) or set(header) != HEADER_FIELDS:
         got = sorted(header) if isinstance(header, dict) else type(header).__name__

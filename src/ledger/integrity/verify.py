@@ -2,7 +2,8 @@
 
 For every row, in log order, numbered steps (docs/format.md, "Verifying a log"):
 
-1. the stored bytes decode as a record, and its header is canonical JSON;
+1. the stored bytes decode as a record, and its three lines (header, seal, body) are each in
+   their one canonical JSON form;
 2. the storage columns (stream, version, type) agree with the header;
 3. the header names this ledger and the next sequence number, and chains to the previous hash;
 4. the event hash is the RFC 9162 leaf hash of the stored header bytes;
@@ -24,7 +25,7 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ledger.errors import LedgerError
@@ -162,8 +163,9 @@ class Report:
 
 
 class _Stop(Exception):
-    def __init__(self, failure: Failure) -> None:
+    def __init__(self, failure: Failure, unknown_key: str | None = None) -> None:
         self.failure = failure
+        self.unknown_key = unknown_key  # a signing key not registered before the failure
 
 
 SignatureTask = tuple[int, str, bytes, bytes]  # position, key id, signature, message
@@ -210,7 +212,8 @@ class Verifier:
 
         try:
             try:
-                for row in _flatten(rows):
+                stream = _flatten(rows)
+                for row in stream:
                     walk.step(row)
                     if len(walk.tasks) >= CHUNK:
                         tasks = walk.take_tasks()
@@ -226,6 +229,8 @@ class Verifier:
                 walk.finish()
             except _Stop as stop:
                 report.failure = stop.failure
+                if stop.unknown_key is not None:
+                    report.failure = _registered_later(stop.failure, stop.unknown_key, stream)
             while pending:
                 future, upto = pending.popleft()
                 settle(future.result(), upto)
@@ -244,6 +249,24 @@ class Verifier:
 
 
 RowsOrRow = StoredRow | list[StoredRow]
+
+
+def _registered_later(failure: Failure, key_id: str, rest: Iterator[StoredRow]) -> Failure:
+    """A key unknown where it signed may be registered further on (a later key back-dating
+    an event): then say where, reading on only past the failure."""
+    for row in rest:
+        if row.topic != KEY_REGISTERED:
+            continue
+        try:
+            record = decode_record(row.state)
+        except LedgerError:
+            continue
+        payload = record.body.get("payload")
+        if isinstance(payload, dict) and payload.get("public_key") == key_id:
+            return replace(
+                failure, problem=f"key {key_id} is registered only at position {record.seq}"
+            )
+    return failure
 
 
 def _flatten(rows: Iterable[RowsOrRow]) -> Iterator[StoredRow]:
@@ -311,6 +334,19 @@ class _Walk:
             canonical = False
         if not canonical:
             raise self.fail(row, "header is not in canonical JSON form", header)
+        # The seal and body lines are not hashed, so they too must be in their one canonical
+        # form: a second spelling of the same values (base64 with non-zero pad bits, an
+        # upper-case \u escape) would be a change of stored bytes that no other step sees.
+        _, seal_bytes, body_bytes = row.state.split(b"\n")
+        seal = {"hash": record.hash, "sigs": [s.to_json() for s in record.signatures]}
+        if canonical_bytes(seal) != seal_bytes:
+            raise self.fail(row, "seal is not in canonical JSON form", header)
+        try:
+            body_canonical = canonical_bytes(record.body) == body_bytes
+        except LedgerError:
+            body_canonical = True  # step 7 names what has no canonical form
+        if not body_canonical:
+            raise self.fail(row, "body is not in canonical JSON form", header)
         # 2. Storage columns agree with the header.
         if header["stream"] != row.stream or header["version"] != row.version:
             raise self.fail(
@@ -414,7 +450,9 @@ class _Walk:
         for sig in records:
             key = keys.get(sig.key)
             if key is None:
-                raise self.fail(row, f"signed with unregistered key {sig.key}", header)
+                stop = self.fail(row, f"signed with unregistered key {sig.key}", header)
+                stop.unknown_key = sig.key
+                raise stop
             if not key.valid_at(position, PURPOSE_RECORD):
                 raise self.fail(row, key.problem_at(position, PURPOSE_RECORD), header)
             self.tasks.append((position, sig.key, sig.sig, record_message(event_hash)))
@@ -424,7 +462,9 @@ class _Walk:
         for sig in acts:
             key = keys.get(sig.key)
             if key is None:
-                raise self.fail(row, f"act signed with unregistered key {sig.key}", header)
+                stop = self.fail(row, f"act signed with unregistered key {sig.key}", header)
+                stop.unknown_key = sig.key
+                raise stop
             if key.holder != header["actor"]:
                 raise self.fail(
                     row,
@@ -478,11 +518,15 @@ class _Walk:
             raise self.fail(row, "key registration names no valid public key", header)
         if key_id in self.report.keys:
             raise self.fail(row, f"key {key_id} is registered twice", header)
-        if not isinstance(purposes, list) or not purposes:
+        if (
+            not isinstance(purposes, list)
+            or not purposes
+            or not all(isinstance(purpose, str) for purpose in purposes)
+        ):
             raise self.fail(row, "key registration names no purposes", header)
         position = header["seq"]
         if replaces is not None:
-            old = self.report.keys.get(replaces)
+            old = self.report.keys.get(replaces) if isinstance(replaces, str) else None
             if old is None:
                 raise self.fail(row, f"key registration replaces unknown key {replaces}", header)
             old.retired = position if old.retired is None else old.retired
@@ -492,7 +536,8 @@ class _Walk:
 
     def _revoke(self, row: StoredRow, record: Record) -> None:
         payload = self._payload(row, record)
-        key = self.report.keys.get(payload.get("key", ""))
+        key_id = payload.get("key")
+        key = self.report.keys.get(key_id) if isinstance(key_id, str) else None
         if key is None:
             raise self.fail(row, f"revocation of unknown key {payload.get('key')}", record.header)
         key.revoked = record.header["seq"] if key.revoked is None else key.revoked

@@ -108,12 +108,14 @@ class Batch:
         *,
         resolve_material: Callable[[str], str],
         parameters: Mapping[str, Mapping[str, Any]],
+        ruleset_version: str = "default",
         now: datetime | None = None,
         signers: Mapping[UUID, SigningKey] | None = None,
     ) -> None:
         self.app = app
         self.resolve_material = resolve_material
         self.parameters = parameters
+        self.ruleset_version = ruleset_version
         self.now = now or datetime.now(UTC)
         self.signers = dict(signers or {})
         self.aliases: dict[str, UUID] = {}
@@ -695,7 +697,7 @@ def decision_basis(b: Batch, meeting: Meeting, item: UUID) -> DecisionBasis:
         threshold_denominator=share.denominator,
         strict=share.strict,
         votes_needed=needed,
-        rule=RULES_BY_ID["majority"].ref,
+        rule=f"majority@{b.ruleset_version}",
         computed_outcome=computed.value,
     )
 

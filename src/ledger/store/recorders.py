@@ -9,6 +9,7 @@ to the same head: the chain cannot fork, and a batch lands whole or not at all.
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from collections.abc import Sequence
 from typing import Any
@@ -17,6 +18,8 @@ from eventsourcing.persistence import IntegrityError as StoreIntegrityError
 from eventsourcing.persistence import OperationalError, StoredEvent
 from eventsourcing.postgres import PostgresAggregateRecorder, PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
+from psycopg import Cursor
+from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
 
 from ledger.errors import InputError
@@ -87,6 +90,15 @@ class SealingPostgresRecorder(PostgresApplicationRecorder):
     """PostgreSQL recorder that seals after taking eventsourcing's table lock."""
 
     sealer: Sealer | None = None
+
+    def _create_table(self, curs: Cursor[DictRow]) -> None:
+        # eventsourcing runs its CREATE statements (and CREATE OR REPLACE FUNCTION) each time
+        # an application starts; two processes doing so at once fail with PostgreSQL's "tuple
+        # concurrently updated". A transaction-scoped advisory lock lets one at a time through.
+        schema = self.datastore.schema.encode()
+        key = int.from_bytes(hashlib.sha256(b"ledger.ddl/" + schema).digest()[:8], signed=True)
+        curs.execute(SQL("SELECT pg_advisory_xact_lock(%s)"), (key,), prepare=False)
+        super()._create_table(curs)
 
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any

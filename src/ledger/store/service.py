@@ -4,7 +4,6 @@ checkpoint in the home."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -16,8 +15,8 @@ from eventsourcing.application import AggregateNotFoundError
 
 from ledger.domain.events import OFFICE
 from ledger.domain.member import Member
-from ledger.domain.rules.catalogue import default_parameters
-from ledger.domain.ruleset import RuleSet
+from ledger.domain.rules.ruleset_file import parameters_of
+from ledger.domain.ruleset import RuleSet, RuleSetAdopted
 from ledger.errors import InputError, KeyFileError, LedgerExistsError
 from ledger.integrity.checkpoint import Checkpoint, parse_checkpoint
 from ledger.integrity.keys import SigningKey
@@ -239,6 +238,7 @@ class LedgerService:
             self.app,
             resolve_material=resolve,
             parameters=self.rule_parameters(),
+            ruleset_version=self.ruleset_version(),
             now=now,
             signers=signers,
         )
@@ -275,16 +275,38 @@ class LedgerService:
                 raise InputError(f"key {key.key_id} is held by {holder}, not by a member") from None
         return signers
 
-    def rule_parameters(self) -> dict[str, dict[str, Any]]:
-        """The parameters of the rule set in force: the adopted one, else the defaults."""
-        parameters = default_parameters()
+    def ruleset(self) -> RuleSetAdopted | None:
+        """The rule set adopted in this ledger, if any (else the catalogue's defaults apply)."""
         try:
             ruleset: RuleSet = self.app.repository.get(ruleset_id(self.ledger_id))
         except AggregateNotFoundError:
-            return parameters
-        for item in ruleset.current.parameters:
-            parameters.setdefault(item.rule, {})[item.name] = json.loads(item.value)
-        return parameters
+            return None
+        return ruleset.current
+
+    def rule_parameters(self) -> dict[str, dict[str, Any]]:
+        """The parameters of the rule set in force: the adopted one, else the defaults."""
+        return parameters_of(self.ruleset())
+
+    def ruleset_version(self) -> str:
+        """The version of the rule set in force (``default`` when none was adopted)."""
+        adopted = self.ruleset()
+        return adopted.version if adopted else "default"
+
+    def adopt_ruleset(self, adopted: RuleSetAdopted, occurred_at: datetime | None = None) -> None:
+        """Record a rule set as the one in force."""
+        stream = ruleset_id(self.ledger_id)
+        try:
+            current: RuleSet | None = self.app.repository.get(stream)
+        except AggregateNotFoundError:
+            current = None
+        event = RuleSet.Adopted if current is None else RuleSet.Readopted
+        envelope = self.app.envelope(stream, event, adopted, actor=OFFICE, occurred_at=occurred_at)
+        if current is None:
+            self.app.store(RuleSet.adopt_first(stream, adopted, envelope))
+        else:
+            current.adopt(adopted, envelope)
+            self.app.store(current)
+        self.publish_checkpoint()
 
     # --- reading -----------------------------------------------------------------------------
 
