@@ -48,6 +48,9 @@ def public_key_bytes(key_id: str) -> bytes:
         raise ValueError(f"key id {key_id!r} is not base64") from e
     if len(raw) != 32:
         raise ValueError(f"an Ed25519 public key has 32 bytes, {key_id!r} has {len(raw)}")
+    if base64.b64encode(raw).decode("ascii") != key_id[len(KEY_ID_PREFIX) :]:
+        # one key, one id: base64 with non-zero padding bits would be a second spelling
+        raise ValueError(f"key id {key_id!r} is not in canonical base64")
     return raw
 
 

@@ -524,6 +524,9 @@ class _Walk:
             or not all(isinstance(purpose, str) for purpose in purposes)
         ):
             raise self.fail(row, "key registration names no purposes", header)
+        holder = payload.get("holder")
+        if not isinstance(holder, str) or not holder:
+            raise self.fail(row, "key registration names no holder", header)
         position = header["seq"]
         if replaces is not None:
             old = self.report.keys.get(replaces) if isinstance(replaces, str) else None
@@ -531,7 +534,7 @@ class _Walk:
                 raise self.fail(row, f"key registration replaces unknown key {replaces}", header)
             old.retired = position if old.retired is None else old.retired
         self.report.keys[key_id] = KeyState(
-            KeyId(key_id), str(payload.get("holder")), frozenset(purposes), registered=position
+            KeyId(key_id), holder, frozenset(purposes), registered=position
         )
 
     def _revoke(self, row: StoredRow, record: Record) -> None:
@@ -565,10 +568,11 @@ class _Walk:
                     f"{to_digest(checkpoint.root)})",
                 )
             )
+        # A checkpoint of n events is signed after event n: by a key valid at position n + 1.
         signers = [
             k.key_id
             for k in self.report.keys.values()
-            if PURPOSE_CHECKPOINT in k.purposes and k.revoked is None
+            if k.valid_at(checkpoint.size + 1, PURPOSE_CHECKPOINT)
         ] + sorted(self.v.trusted_checkpoint_keys)
         if not any(verify_checkpoint(checkpoint, key) for key in signers):
             entry["ok"] = False

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import secrets
@@ -138,11 +139,19 @@ class LedgerHome:
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
-    def write_checkpoint(self, text: str, size: int, row: int, peaks: list[bytes]) -> None:
-        """Store the newest checkpoint and the compact range it was made from."""
-        self._write_atomic(self.checkpoint_path, text)
-        tree = {"size": size, "row": row, "peaks": [p.hex() for p in peaks]}
-        self._write_atomic(self.tree_path, json.dumps(tree) + "\n")
+    def write_checkpoint(self, text: str, size: int, row: int, peaks: list[bytes]) -> bool:
+        """Store a checkpoint and the compact range it was made from, unless the home already
+        holds a larger one (two writers finishing out of order must not move it backwards).
+        Returns whether it was stored."""
+        with open(self.path / ".checkpoint.lock", "a+b") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            saved = self.read_tree()
+            if saved is not None and saved[0] > size and self.checkpoint_path.exists():
+                return False
+            self._write_atomic(self.checkpoint_path, text)
+            tree = {"size": size, "row": row, "peaks": [p.hex() for p in peaks]}
+            self._write_atomic(self.tree_path, json.dumps(tree) + "\n")
+            return True
 
     @staticmethod
     def _write_atomic(path: Path, text: str) -> None:
