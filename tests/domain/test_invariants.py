@@ -20,6 +20,7 @@ from ledger.errors import (
     UnknownMatterError,
     UnknownMeetingError,
     UnknownMemberError,
+    UnknownRecordError,
 )
 from ledger.record.acts import RecordDocument
 from ledger.record.batch import ActError
@@ -338,3 +339,32 @@ def test_a_refused_act_late_in_a_batch_writes_nothing_before_it(
     acts = [*acts_after_open(ids, vote()), with_ids(ids, vote())]
     error = refused(service, acts, DuplicateVoteError, "act 3 \\(meeting.vote\\)")
     assert error.index == 2
+
+
+def test_a_correction_points_at_the_event_it_corrects(
+    service: LedgerService, ids: dict[str, str]
+) -> None:
+    target = service.app.event_at(2)
+    assert target is not None
+    result = record(
+        service,
+        [
+            {
+                "act": "record.correct",
+                "as": "c",
+                "corrects": 2,
+                "reason": "笔误",
+                "correction": "姓名应为王建军",
+            }
+        ],
+    )
+    correction = service.app.repository.get(result.aliases["c"]).recorded
+    assert (correction.corrects, correction.corrects_hash) == (2, target.hash)
+    assert correction.corrects_type == "member.registered"
+    assert service.app.event_at(2) == target  # nothing was edited
+    assert service.verify().ok
+
+
+def test_a_correction_of_no_event_is_refused(service: LedgerService, ids: dict[str, str]) -> None:
+    act = {"act": "record.correct", "corrects": 9999, "reason": "x", "correction": "y"}
+    refused(service, [act], UnknownRecordError, "no event at log position 9999")

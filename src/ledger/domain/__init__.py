@@ -8,6 +8,7 @@ from typing import Any
 from eventsourcing.domain import Aggregate
 
 from ledger.domain.body import Body
+from ledger.domain.correction import Correction
 from ledger.domain.delegation import Delegation
 from ledger.domain.emergency import EmergencyAction
 from ledger.domain.events import LedgerCreated, LedgerEvent, Payload
@@ -92,6 +93,7 @@ EVENT_TYPES: dict[str, EventType] = {
         *_types(Review, Review.Opened, Review.Concluded),
         *_types(Delegation, Delegation.Granted, Delegation.Withdrawn),
         *_types(RuleSet, RuleSet.Adopted, RuleSet.Readopted),
+        *_types(Correction, Correction.Recorded),
     )
 }
 """Every event type on the record, by its stable name."""
@@ -99,6 +101,7 @@ EVENT_TYPES: dict[str, EventType] = {
 __all__ = [
     "EVENT_TYPES",
     "Body",
+    "Correction",
     "Delegation",
     "EmergencyAction",
     "EventType",

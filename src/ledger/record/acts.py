@@ -521,6 +521,16 @@ class ConcludeReview(ActBase):
     material: Material | None = None
 
 
+class CorrectRecord(Aliased):
+    """Correct a recorded act: a new event pointing at the event it corrects (never an edit)."""
+
+    act: Literal["record.correct"]
+    corrects: int = Field(ge=1, description="The log position of the event being corrected.")
+    reason: Text
+    correction: Text
+    material: Material | None = None
+
+
 Act = Annotated[
     RegisterMember
     | AssignMember
@@ -564,7 +574,8 @@ Act = Annotated[
     | AcknowledgeEmergency
     | DeliverReport
     | OpenReview
-    | ConcludeReview,
+    | ConcludeReview
+    | CorrectRecord,
     Field(discriminator="act"),
 ]
 

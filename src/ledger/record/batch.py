@@ -17,6 +17,7 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
 
 from ledger.domain.body import Body, BodyEstablished
+from ledger.domain.correction import Correction, CorrectionRecorded
 from ledger.domain.delegation import Delegation, DelegationGranted, DelegationWithdrawn
 from ledger.domain.emergency import (
     EmergencyAcknowledged,
@@ -810,6 +811,27 @@ def _conclude(b: Batch, act: a.ConcludeReview) -> list[Aggregate]:
     )
     review.conclude(payload, b.envelope(act, review.id, Review.Concluded, payload, OFFICE))
     return [review]
+
+
+@handles(a.CorrectRecord)
+def _correct(b: Batch, act: a.CorrectRecord) -> list[Aggregate]:
+    found = b.app.event_at(act.corrects)
+    if found is None:
+        raise UnknownRecordError(f"no event at log position {act.corrects}")
+    new_id = uuid4()
+    payload = CorrectionRecorded(
+        corrects=act.corrects,
+        corrects_hash=found.hash,
+        corrects_type=found.header["type"],
+        reason=act.reason,
+        correction=act.correction,
+        material=b.material(act.material),
+    )
+    correction = Correction.record(
+        new_id, payload, b.envelope(act, new_id, Correction.Recorded, payload, OFFICE)
+    )
+    b.name(act.alias, new_id, "correction")
+    return [b.new(correction)]
 
 
 class _Empty(Payload):

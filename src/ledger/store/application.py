@@ -25,7 +25,7 @@ from ledger.integrity.checkpoint import Checkpoint, origin_of, sign_checkpoint
 from ledger.integrity.digest import commit_payload, new_salt
 from ledger.integrity.keys import SigningKey
 from ledger.integrity.merkle import TreeAccumulator
-from ledger.integrity.record import ChainHead, Sealer, endorse, head_of
+from ledger.integrity.record import ChainHead, Record, Sealer, decode_record, endorse, head_of
 from ledger.integrity.verify import StoredRow
 from ledger.store.mapper import LedgerMapper
 
@@ -130,9 +130,7 @@ class LedgerApplication(Application[UUID]):
     def revoke_key(self, key_id: str, reason: str, occurred_at: datetime | None = None) -> None:
         """Revoke a key from this position on."""
         key = self.key(key_id)
-        envelope = self.envelope(
-            key.id, Key.Revoked, actor=OFFICE, occurred_at=occurred_at
-        )
+        envelope = self.envelope(key.id, Key.Revoked, actor=OFFICE, occurred_at=occurred_at)
         key.revoke(reason, envelope)
         self.store(key)
 
@@ -189,6 +187,17 @@ class LedgerApplication(Application[UUID]):
                 for n in notifications
             ]
             start = notifications[-1].id
+
+    def event_at(self, position: int) -> Record | None:
+        """The decoded record at log ``position`` (storage ids never run behind positions)."""
+        for page in self.rows(after=position - 1, page=64):
+            for row in page:
+                record = decode_record(row.state)
+                if record.seq == position:
+                    return record
+                if record.seq > position:
+                    return None
+        return None
 
     def count_rows(self) -> int:
         """The storage's highest row number (an upper bound on the count)."""
