@@ -97,7 +97,19 @@ def cli(ctx: click.Context, home: Path, store: str | None, debug: bool) -> None:
 
 
 def _register() -> None:
-    from ledger.cli import act, checkpoint, demo, init, key, log, member, record, rules, verify
+    from ledger.cli import (
+        act,
+        checkpoint,
+        demo,
+        findings,
+        init,
+        key,
+        log,
+        member,
+        record,
+        rules,
+        verify,
+    )
 
     for command in (
         init.init,
@@ -109,6 +121,7 @@ def _register() -> None:
         record.record,
         act.act,
         rules.rules,
+        findings.findings,
         record.schema,
         demo.demo,
     ):

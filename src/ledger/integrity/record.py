@@ -245,9 +245,7 @@ def decode_record(state: bytes) -> Record:
 
 def _is_salt(value: object) -> bool:
     return (
-        isinstance(value, str)
-        and len(value) == 64
-        and all(c in "0123456789abcdef" for c in value)
+        isinstance(value, str) and len(value) == 64 and all(c in "0123456789abcdef" for c in value)
     )
 
 

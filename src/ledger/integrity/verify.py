@@ -413,9 +413,10 @@ class _Walk:
                 payload_bytes = canonical_bytes(record.body["payload"])
             except LedgerError as e:
                 raise self.fail(row, f"payload has no canonical form: {e}", header) from None
-            if commit_payload(bytes.fromhex(record.body["salt"]), payload_bytes) != header[
-                "payload"
-            ]:
+            if (
+                commit_payload(bytes.fromhex(record.body["salt"]), payload_bytes)
+                != header["payload"]
+            ):
                 raise self.fail(row, "payload does not match its commitment", header)
         position = header["seq"]
         self.where[position] = (row.row, row.stream, row.version, header["type"])

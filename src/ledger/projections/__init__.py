@@ -1,2 +1,2 @@
-"""Projections: views rebuilt only from events (the roster and keys now; archives, traces,
-findings and replay as the lifecycle lands)."""
+"""Projections: views rebuilt only from events: the roster and keys, and the facts the rules
+judge (``facts``). Archives, traces and replay build on them."""

@@ -43,9 +43,7 @@ def build_demo(directory: Path) -> dict[str, Any]:
         member = service.register_member(name, title, occurred_at=when)
         member_key = SigningKey.generate()
         member_key.save(directory / "member-keys" / f"{index + 1:02d}.key", None)
-        service.register_key(
-            member_key, holder=str(member.id), purposes=("act",), occurred_at=when
-        )
+        service.register_key(member_key, holder=str(member.id), purposes=("act",), occurred_at=when)
         keys += 1
     clerk = SigningKey.generate()
     service.register_key(clerk, holder="office", purposes=("record",), label="office clerk")

@@ -96,4 +96,3 @@ class LedgerMapper(Mapper[UUID]):
             kwargs["originator_topic"] = get_topic(event_type.aggregate_class)
         event: DomainEventProtocol[UUID] = event_type.event_class(**kwargs)
         return event
-

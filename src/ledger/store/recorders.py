@@ -120,4 +120,3 @@ class SealingPostgresRecorder(PostgresApplicationRecorder):
             self._notify_channel(curs)
             PostgresAggregateRecorder._insert_stored_events(self, curs, sealed)
             return [r["notification_id"] for r in curs.fetchall()]
-

@@ -29,8 +29,17 @@ from ledger.store.content import ContentStore
 from ledger.store.home import LedgerConfig, LedgerHome
 from ledger.store.location import ensure_postgres_schema, postgres_env, sqlite_env
 
+Clock = Callable[[], datetime]
+"""The ledger's clock: when an event is recorded."""
+
 PassphraseSource = Callable[[str], bytes | None]
 """Asked for a passphrase by a label (which key); returns it, or ``None`` for none."""
+
+
+def _sealer(ledger_id: UUID, key: SigningKey, clock: Clock | None) -> Sealer:
+    if clock is None:
+        return Sealer(str(ledger_id), key)
+    return Sealer(str(ledger_id), key, clock=clock)
 
 
 def _env(home: LedgerHome, ledger_id: UUID, store_url: str | None) -> dict[str, str]:
@@ -51,7 +60,9 @@ class LedgerService:
         app: LedgerApplication,
         office_key: SigningKey | None,
         checkpoint_key: SigningKey | None,
+        clock: Clock | None = None,
     ) -> None:
+        self.clock = clock
         self.home = home
         self.config = config
         self.app = app
@@ -73,8 +84,12 @@ class LedgerService:
         store_url: str | None = None,
         passphrase: bytes | None,
         occurred_at: datetime | None = None,
+        clock: Clock | None = None,
     ) -> LedgerService:
-        """Create a ledger in ``home``: its ledger key, its store and its genesis event."""
+        """Create a ledger in ``home``: its ledger key, its store and its genesis event.
+
+        ``clock`` is the ledger's clock (the recording time of every event); default: now.
+        """
         if home.exists():
             raise LedgerExistsError(f"a ledger already lives in {home.path}")
         if home.path.exists() and not home.path.is_dir():
@@ -96,13 +111,13 @@ class LedgerService:
             store=store_url,
             created_at=datetime.now(UTC),
         )
-        app = LedgerApplication(ledger_id, env, Sealer(str(ledger_id), key))
+        app = LedgerApplication(ledger_id, env, _sealer(ledger_id, key, clock))
         if app.count_rows():
             raise LedgerExistsError("the store already holds events; refusing to start a ledger")
         home.save_key(key, passphrase)
         app.initialise(name, key, occurred_at)
         home.create(config)
-        service = cls(home, config, app, key, key)
+        service = cls(home, config, app, key, key, clock)
         service.publish_checkpoint()
         return service
 
@@ -114,6 +129,7 @@ class LedgerService:
         store_url: str | None = None,
         passphrase: PassphraseSource | None = None,
         writable: bool = False,
+        clock: Clock | None = None,
     ) -> LedgerService:
         """Open the ledger in ``home``; with ``writable``, load its signing keys."""
         config = home.config()
@@ -127,9 +143,9 @@ class LedgerService:
                 if config.checkpoint_key == config.office_key
                 else cls._load(home, config.checkpoint_key, "checkpoint key", passphrase)
             )
-        sealer = Sealer(str(ledger_id), office_key) if office_key else None
+        sealer = _sealer(ledger_id, office_key, clock) if office_key else None
         app = LedgerApplication(ledger_id, env, sealer)
-        return cls(home, config, app, office_key, checkpoint_key)
+        return cls(home, config, app, office_key, checkpoint_key, clock)
 
     @staticmethod
     def _load(
@@ -198,7 +214,7 @@ class LedgerService:
         self.office_key = new
         if same:
             self.checkpoint_key = new
-        self.app.recorder.sealer = Sealer(str(self.ledger_id), new)  # type: ignore[attr-defined]
+        self.app.recorder.sealer = _sealer(self.ledger_id, new, self.clock)  # type: ignore[attr-defined]
         self.publish_checkpoint()
         return new
 

@@ -6,6 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
+from ledger.errors import InputError
+
+
+class ShareError(InputError, ValueError):
+    """A share parameter is not a fraction in (0, 1], like 1/2 or 2/3."""
+
 
 @dataclass(frozen=True)
 class Share:
@@ -21,9 +27,9 @@ class Share:
         try:
             fraction = Fraction(text)
         except (ValueError, ZeroDivisionError) as e:
-            raise ValueError(f"a share is written like 1/2 or 2/3, got {text!r}") from e
+            raise ShareError(f"a share is written like 1/2 or 2/3, got {text!r}") from e
         if not 0 < fraction <= 1:
-            raise ValueError(f"a share lies in (0, 1], got {text!r}")
+            raise ShareError(f"a share lies in (0, 1], got {text!r}")
         return cls(fraction.numerator, fraction.denominator, strict)
 
     def needed(self, base: int) -> int:

@@ -1,0 +1,148 @@
+"""``ledger findings``: the procedural breaches on the record (docs/rules.md), as of a moment."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+from uuid import UUID
+
+import click
+
+from ledger.cli.context import CliContext, pass_cli
+from ledger.cli.render import emit_json, say
+
+if TYPE_CHECKING:
+    from ledger.domain.rules.facts import World
+    from ledger.domain.rules.finding import Finding
+
+
+def _moment(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime | None:
+    """An ISO 8601 time with its zone (``2026-03-01T00:00:00+08:00``)."""
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is not an ISO 8601 time, like 2026-03-01T09:00:00+08:00"
+        ) from None
+    if moment.tzinfo is None:
+        raise click.BadParameter(f"{value!r} has no time zone; add one, like +08:00 or Z")
+    return moment
+
+
+@click.command()
+@click.option(
+    "--rule",
+    "rules",
+    multiple=True,
+    metavar="ID",
+    help="Only this rule (repeatable); ids as in docs/rules.md.",
+)
+@click.option("--member", metavar="ID", help="Only findings naming this member responsible.")
+@click.option("--body", metavar="ID", help="Only findings about this body.")
+@click.option(
+    "--since",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    metavar="DATE",
+    help="Only breaches that became a fact on or after this date (China time).",
+)
+@click.option(
+    "--until",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    metavar="DATE",
+    help="Only breaches that became a fact on or before this date (China time).",
+)
+@click.option(
+    "--as-of",
+    "as_of",
+    metavar="TIME",
+    callback=_moment,
+    help="Judge as of this time (ISO 8601 with a zone); default: now. Deadlines not yet "
+    "passed then are not findings.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@pass_cli
+def findings(
+    cli: CliContext,
+    rules: tuple[str, ...],
+    member: str | None,
+    body: str | None,
+    since: datetime | None,
+    until: datetime | None,
+    as_of: datetime | None,
+    as_json: bool,
+) -> None:
+    """List procedural breaches found on the record: late notice, no quorum, late minutes ...
+
+    Breaches are never refused when recorded; they are computed here from the events alone,
+    with the rule set adopted on the record (or the catalogue's defaults).
+
+    \b
+    Examples:
+      ledger findings
+      ledger findings --rule minutes-deadline --as-of 2026-03-01T00:00:00+08:00
+      ledger findings --member 5f0c... --json
+    """
+    from ledger.domain.rules.calendar import local_date
+    from ledger.domain.rules.engine import evaluate, parameters_in_force
+    from ledger.projections.facts import build_world
+
+    moment = as_of or datetime.now(UTC)
+    service = cli.open()
+    world = build_world(service.app.rows())
+    found = evaluate(world, parameters_in_force(world, moment), moment, rules or None)
+    found = [
+        f
+        for f in found
+        if (member is None or f.responsible == member)
+        and (body is None or str(f.body) == body)
+        and (since is None or local_date(f.when) >= since.date())
+        and (until is None or local_date(f.when) <= until.date())
+    ]
+    if as_json:
+        emit_json(
+            {
+                "as_of": moment.isoformat(),
+                "findings": [{**f.to_json(), **_names(world, f)} for f in found],
+            }
+        )
+        return
+    if not found:
+        say(f"no findings as of {moment.isoformat()}")
+        return
+    say(f"{len(found)} finding(s) as of {moment.isoformat()}")
+    say(f"{'rule':<24} {'when':<16} {'subject':<28} {'responsible':<12} message")
+    for f in found:
+        names = _names(world, f)
+        when = f.when.astimezone(moment.tzinfo).strftime("%Y-%m-%d %H:%M")
+        say(
+            f"{f.rule:<24} {when:<16} {_clip(names['subject_name'], 28):<28} "
+            f"{_clip(names['responsible_name'], 12):<12} {f.message}"
+        )
+
+
+def _names(world: World, finding: Finding) -> dict[str, str]:
+    """Readable names for a finding's subject and the person or body answerable."""
+    titles: dict[UUID, str] = {
+        **{k: v.name for k, v in world.members.items()},
+        **{k: v.name for k, v in world.bodies.items()},
+        **{k: v.title for k, v in world.matters.items()},
+        **{k: v.title for k, v in world.meetings.items()},
+        **{k: v.summary for k, v in world.emergencies.items()},
+    }
+
+    def name(text: str) -> str:
+        try:
+            return titles.get(UUID(text), text)
+        except ValueError:
+            return text
+
+    subject = name(finding.subject_id)
+    if finding.subject_kind.value == "event":
+        subject = f"event {finding.subject_id}"
+    return {"subject_name": subject, "responsible_name": name(finding.responsible)}
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"

@@ -1,0 +1,1330 @@
+"""One small check per rule of the catalogue (``catalogue.py``), each citing its rule id.
+
+A check reads facts only (:class:`~ledger.domain.rules.facts.World`), takes the rule's
+parameters and the moment it judges as of, and returns findings; it never refuses anything.
+Deadline rules (``minutes-deadline``, ``emergency-report``, ``implementation-deadline``,
+``duty-report``, ``meeting-frequency``) find nothing while a deadline has not yet passed at
+``as_of``. Dates are China's calendar dates (UTC+8); "before" means "no later than".
+"""
+
+from __future__ import annotations
+
+import calendar as _gregorian
+from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime, timedelta
+from typing import Any, TypeVar
+from uuid import UUID
+
+from ledger.domain.body import BodyKind
+from ledger.domain.delegation import AGENDA_APPROVAL
+from ledger.domain.events import OFFICE
+from ledger.domain.matter import ConsultationKind, Outcome
+from ledger.domain.meeting import Stance, VoteMethod
+from ledger.domain.member import Post
+from ledger.domain.report import ReportKind
+from ledger.domain.rules.calendar import (
+    CHINA_TIME,
+    add_working_days,
+    end_of_day,
+    local_date,
+)
+from ledger.domain.rules.catalogue import RULES_BY_ID
+from ledger.domain.rules.facts import (
+    ApprovalFact,
+    ChangeFact,
+    DecisionFact,
+    MatterFacts,
+    MeetingFacts,
+    Recorded,
+    RevocationFact,
+    World,
+)
+from ledger.domain.rules.finding import Finding, SubjectKind, responsible
+from ledger.domain.rules.thresholds import Share
+from ledger.errors import InputError
+
+Check = Callable[[World, Mapping[str, Any], datetime], list[Finding]]
+_R = TypeVar("_R", bound=Recorded)
+
+CHECKS: dict[str, Check] = {}
+"""Every rule's check, by rule id (the same ids as ``catalogue.RULES``)."""
+
+
+class RuleParameterError(InputError):
+    """A rule parameter has a value the rule cannot use."""
+
+
+def _check(rule: str) -> Callable[[Check], Check]:
+    if rule not in RULES_BY_ID:  # pragma: no cover - a programming error caught at import
+        raise RuntimeError(f"no rule {rule!r} in the catalogue")
+
+    def register(function: Check) -> Check:
+        CHECKS[rule] = function
+        return function
+
+    return register
+
+
+# --- parameters ---------------------------------------------------------------------------------
+
+
+class _Params:
+    """A rule's parameters, read with the type the rule needs."""
+
+    def __init__(self, rule: str, values: Mapping[str, Any]) -> None:
+        self.rule = rule
+        self.values = values
+
+    def _get(self, name: str) -> Any:
+        if name in self.values:
+            return self.values[name]
+        default = RULES_BY_ID[self.rule].parameters
+        if name in default:
+            return default[name]
+        raise RuleParameterError(f"rule {self.rule}: parameter {name!r} is missing")
+
+    def number(self, name: str) -> int:
+        value = self._get(name)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().isdigit():
+            return int(value)
+        raise RuleParameterError(
+            f"rule {self.rule}: parameter {name!r} must be a whole number, got {value!r}"
+        )
+
+    def flag(self, name: str) -> bool:
+        value = self._get(name)
+        if isinstance(value, bool):
+            return value
+        if value in ("true", "false"):
+            return bool(value == "true")
+        raise RuleParameterError(
+            f"rule {self.rule}: parameter {name!r} must be true or false, got {value!r}"
+        )
+
+    def share(self, name: str, strict: str) -> Share:
+        try:
+            return Share.parse(str(self._get(name)), self.flag(strict))
+        except ValueError as e:
+            raise RuleParameterError(f"rule {self.rule}: parameter {name!r}: {e}") from e
+
+
+# --- shared reading of the facts ------------------------------------------------------------
+
+
+def _finding(
+    rule: str,
+    kind: SubjectKind,
+    subject: UUID | str,
+    positions: Iterable[int],
+    who: str,
+    body: UUID | None,
+    message: str,
+    message_zh: str,
+    when: datetime,
+) -> Finding:
+    return Finding(
+        rule=rule,
+        subject_kind=kind,
+        subject_id=str(subject),
+        positions=tuple(sorted(set(positions))),
+        responsible=who,
+        body=body,
+        message=message,
+        message_zh=message_zh,
+        when=when,
+    )
+
+
+def _name(world: World, member: UUID | None) -> str:
+    if member is None:
+        return OFFICE
+    known = world.members.get(member)
+    return known.name if known else str(member)
+
+
+def _body_kind(world: World, body: UUID) -> BodyKind | None:
+    known = world.bodies.get(body)
+    return known.kind if known else None
+
+
+def _body_name(world: World, body: UUID) -> str:
+    known = world.bodies.get(body)
+    return known.name if known else str(body)
+
+
+def _holder(world: World, post: Post, moment: datetime) -> str:
+    member = world.holder(post, moment)
+    return responsible(member.id if member else None)
+
+
+def _chair(world: World, meeting: UUID | None) -> UUID | None:
+    known = world.meetings.get(meeting) if meeting else None
+    return known.chair if known else None
+
+
+def _decisions(world: World) -> Iterable[tuple[MatterFacts, DecisionFact]]:
+    for matter in world.matters.values():
+        for decision in matter.decisions:
+            yield matter, decision
+
+
+def _meeting_start(world: World, decision: DecisionFact) -> datetime:
+    """When the meeting that decided opened (the decision's own time if unknown)."""
+    meeting = world.meetings.get(decision.meeting)
+    if meeting is not None and meeting.opening is not None:
+        return meeting.opening.opened_at
+    return decision.occurred_at
+
+
+def _by(acts: Iterable[_R], moment: datetime) -> list[_R]:
+    """The acts that had happened by ``moment``."""
+    return [a for a in acts if a.occurred_at <= moment]
+
+
+def _day(moment: datetime) -> str:
+    return local_date(moment).isoformat()
+
+
+def _share_zh(share: Share) -> str:
+    if share.strict and (share.numerator, share.denominator) == (1, 2):
+        return "过半数"
+    return f"{'超过' if share.strict else '至少'}{share.numerator}/{share.denominator}"
+
+
+def _missing_preparation(
+    rule: str,
+    world: World,
+    matter: MatterFacts,
+    decision: DecisionFact,
+    what: str,
+    what_zh: str,
+    kinds: tuple[ConsultationKind, ...],
+    *,
+    by_meeting: bool,
+) -> Finding | None:
+    """A finding when no consultation of ``kinds`` happened by the time the deciding meeting
+    opened (``by_meeting``) or the decision was made; the member in charge answers for it."""
+    cutoff = _meeting_start(world, decision) if by_meeting else decision.occurred_at
+    if _by(matter.consulted(*kinds), cutoff):
+        return None
+    before, before_zh = ("before the deciding meeting", "决策会议前") if by_meeting else ("", "")
+    return _finding(
+        rule,
+        SubjectKind.MATTER,
+        matter.id,
+        (matter.opened.position, decision.position),
+        str(matter.in_charge),
+        decision.body,
+        f"matter {matter.title!r} was decided on {_day(decision.occurred_at)} with no {what} "
+        f"on record {before}".rstrip(),
+        f"事项《{matter.title}》于{_day(decision.occurred_at)}作出决策，{before_zh}没有{what_zh}",
+        decision.occurred_at,
+    )
+
+
+# --- preparation: research, consultation, openness -----------------------------------------------
+
+
+@_check("alternatives")
+def check_alternatives(world: World, params: Mapping[str, Any], as_of: datetime) -> list[Finding]:
+    """Rule ``alternatives``: a major matter has at least ``minimum`` alternative plans on record
+    when it is decided. Answerable: the member in charge."""
+    minimum = _Params("alternatives", params).number("minimum")
+    found = []
+    for matter, decision in _decisions(world):
+        if not matter.major:
+            continue
+        plans = _by(matter.alternatives, decision.occurred_at)
+        if len(plans) >= minimum:
+            continue
+        found.append(
+            _finding(
+                "alternatives",
+                SubjectKind.MATTER,
+                matter.id,
+                (matter.opened.position, decision.position, *(p.position for p in plans)),
+                str(matter.in_charge),
+                decision.body,
+                f"major matter {matter.title!r} was decided with {len(plans)} alternative "
+                f"plan(s) on record; at least {minimum} are required",
+                f"重大事项《{matter.title}》决策时仅有{len(plans)}个备选方案，应至少{minimum}个",
+                decision.occurred_at,
+            )
+        )
+    return found
+
+
+@_check("expert-review")
+def check_expert_review(world: World, params: Mapping[str, Any], as_of: datetime) -> list[Finding]:
+    """Rule ``expert-review``: a professional or technical matter has an expert review on record
+    by the time the deciding meeting opens; with ``signed``, one names the experts who signed
+    it. Answerable: the member in charge."""
+    signed = _Params("expert-review", params).flag("signed")
+    found = []
+    for matter, decision in _decisions(world):
+        if not matter.technical:
+            continue
+        cutoff = _meeting_start(world, decision)
+        missing = _missing_preparation(
+            "expert-review",
+            world,
+            matter,
+            decision,
+            "expert review",
+            "专家论证",
+            (ConsultationKind.EXPERT_REVIEW,),
+            by_meeting=True,
+        )
+        if missing is not None:
+            found.append(missing)
+            continue
+        reviews = _by(matter.consulted(ConsultationKind.EXPERT_REVIEW), cutoff)
+        if signed and not any(r.signed_by for r in reviews):
+            found.append(
+                _finding(
+                    "expert-review",
+                    SubjectKind.MATTER,
+                    matter.id,
+                    (decision.position, *(r.position for r in reviews)),
+                    str(matter.in_charge),
+                    decision.body,
+                    f"the expert review of matter {matter.title!r} names no expert who signed it",
+                    f"事项《{matter.title}》的专家论证意见没有专家签名",
+                    decision.occurred_at,
+                )
+            )
+    return found
+
+
+@_check("risk-assessment")
+def check_risk_assessment(
+    world: World, params: Mapping[str, Any], as_of: datetime
+) -> list[Finding]:
+    """Rule ``risk-assessment``: a professional or technical matter, or a major matter touching
+    the public's interest, has a risk assessment on record by the time the deciding meeting
+    opens. Answerable: the member in charge."""
+    found = []
+    for matter, decision in _decisions(world):
+        if not (matter.technical or (matter.major and matter.public_interest)):
+            continue
+        missing = _missing_preparation(
+            "risk-assessment",
+            world,
+            matter,
+            decision,
+            "risk assessment",
+            "决策风险评估",
+            (ConsultationKind.RISK_ASSESSMENT,),
+            by_meeting=True,
+        )
+        if missing is not None:
+            found.append(missing)
+    return found
+
+
+@_check("public-notice")
+def check_public_notice(world: World, params: Mapping[str, Any], as_of: datetime) -> list[Finding]:
+    """Rule ``public-notice``: a matter closely touching the public's interest has a public
+    notice or a public comment on record when it is decided. Answerable: the member in
+    charge."""
+    found = []
+    for matter, decision in _decisions(world):
+        if not matter.public_interest:
+            continue
+        missing = _missing_preparation(
+            "public-notice",
+            world,
+            matter,
+            decision,
+            "public notice or public comment",
+            "公示或公开征求意见",
+            (ConsultationKind.PUBLIC_NOTICE, ConsultationKind.PUBLIC_COMMENT),
+            by_meeting=False,
+        )
+        if missing is not None:
+            found.append(missing)
+    return found
+
+
+@_check("public-comment-period")
+def check_public_comment_period(
+    world: World, params: Mapping[str, Any], as_of: datetime
+) -> list[Finding]:
+    """Rule ``public-comment-period``: each public notice or public comment on record when a
+    matter is decided gives its dates, was open at least ``minimum_days`` calendar days (both
+    ends counted) and closed on a day before the decision's. Answerable: the member in
+    charge."""
+    minimum = _Params("public-comment-period", params).number("minimum_days")
+    kinds = (ConsultationKind.PUBLIC_NOTICE, ConsultationKind.PUBLIC_COMMENT)
+    found = []
+    for matter, decision in _decisions(world):
+        decided_on = local_date(decision.occurred_at)
+        for c in _by(matter.consulted(*kinds), decision.occurred_at):
+            problems: list[tuple[str, str]] = []
+            if c.opened_on is None or c.closed_on is None:
+                problems.append(
+                    ("its opening and closing dates are not on record", "未记录起止日期")
+                )
+            else:
+                days = (c.closed_on - c.opened_on).days + 1
+                if days < minimum:
+                    problems.append(
+                        (
+                            f"it was open {days} days, less than {minimum}",
+                            f"仅{days}天，少于{minimum}天",
+                        )
+                    )
+                if c.closed_on >= decided_on:
+                    problems.append(
+                        (
+                            f"it closed on {c.closed_on}, not before the decision on {decided_on}",
+                            f"{c.closed_on}截止，决策（{decided_on}）时尚未结束",
+                        )
+                    )
+            if not problems:
+                continue
+            found.append(
+                _finding(
+                    "public-comment-period",
+                    SubjectKind.MATTER,
+                    matter.id,
+                    (decision.position, c.position),
+                    str(matter.in_charge),
+                    decision.body,
+                    f"the {c.kind.value.replace('_', ' ')} on matter {matter.title!r} "
+                    f"({c.party}): " + "; ".join(p[0] for p in problems),
+                    f"事项《{matter.title}》的公开征求意见（{c.party}）"
+                    + "，".join(p[1] for p in problems),
+                    decision.occurred_at,
+                )
+            )
+    return found
+
+
+@_check("cross-portfolio")
+def check_cross_portfolio(
+    world: World, params: Mapping[str, Any], as_of: datetime
+) -> list[Finding]:
+    """Rule ``cross-portfolio``: a matter touching areas that another member is in charge of
+    (负责/分管) was discussed with that member by the time its agenda was first approved or it
+    was first decided, whichever came first. Areas compare without regard to case.
+    Answerable: the member in charge of the matter."""
+    found = []
+    for matter in world.matters.values():
+        if not matter.areas:
+            continue
+        first: list[Recorded] = sorted(
+            [*matter.approvals[:1], *matter.decisions[:1]], key=lambda a: a.position
+        )
+        if not first:
+            continue
+        cutoff_act = first[0]
+        cutoff = cutoff_act.occurred_at
+        areas = {a.casefold() for a in matter.areas}
+        consulted = {c.member for c in _by(matter.cross_portfolio, cutoff)}
+        for member in world.members.values():
+            held = member.portfolio_at(cutoff)
+            if member.id == matter.in_charge or member.id in consulted or held is None:
+                continue
+            touched = [a for a in held.in_charge if a.casefold() in areas]
+            if not touched:
+                continue
+            found.append(
+                _finding(
+                    "cross-portfolio",
+                    SubjectKind.MATTER,
+                    matter.id,
+                    (matter.opened.position, cutoff_act.position, held.position),
+                    str(matter.in_charge),
+                    matter.body,
+                    f"matter {matter.title!r} touches {', '.join(touched)}, in the portfolio of "
+                    f"{member.name}, who was not consulted before the matter went forward",
+                    f"事项《{matter.title}》涉及{member.name}分管的{'、'.join(touched)}，"
+                    "审定议题或决策前未与其沟通",
+                    cutoff,
+                )
+            )
+    return found
+
+
+@_check("legality-review")
+def check_legality_review(
+    world: World, params: Mapping[str, Any], as_of: datetime
+) -> list[Finding]:
+    """Rule ``legality-review``: a major matter has a legality review on record by the time the
+    deciding meeting opens. Answerable: the member in charge."""
+    found = []
+    for matter, decision in _decisions(world):
+        if not matter.major:
+            continue
+        missing = _missing_preparation(
+            "legality-review",
+            world,
+            matter,
+            decision,
+            "legality review",
+            "合法性审查",
+            (ConsultationKind.LEGALITY_REVIEW,),
+            by_meeting=True,
+        )
+        if missing is not None:
+            found.append(missing)
+    return found
+
+
+# --- agenda and notice ----------------------------------------------------------------------
+
+
+def _may_approve(world: World, approval: ApprovalFact) -> bool:
+    """The approver was the secretary then, or held a delegation of agenda approval valid
+    then."""
+    member = world.members.get(approval.by)
+    if member is not None and member.holds(Post.SECRETARY, approval.occurred_at):
+        return True
+    return any(
+        d.grantee == approval.by and d.power == AGENDA_APPROVAL and d.valid_at(approval.occurred_at)
+        for d in world.delegations.values()
+    )
+
+
+@_check("agenda-approval")
+def check_agenda_approval(
+    world: World, params: Mapping[str, Any], as_of: datetime
+) -> list[Finding]:
+    """Rule ``agenda-approval``: an item the standing committee decides was approved for the
+    agenda by the time the meeting opened, by the member holding the post ``secretary`` then or
+    by the grantee of a delegation of agenda approval valid that day. Answerable: the approver;
+    where there was no approval, the secretary (``office`` if there was none)."""
+    found = []
+    for matter, decision in _decisions(world):
+        if _body_kind(world, decision.body) is not BodyKind.STANDING_COMMITTEE:
+            continue
+        opened = _meeting_start(world, decision)
+        approvals = _by(matter.approvals, opened)
+        if not approvals:
+            found.append(
+                _finding(
+                    "agenda-approval",
+                    SubjectKind.MATTER,
+                    matter.id,
+                    (matter.opened.position, decision.position),
+                    _holder(world, Post.SECRETARY, opened),
+                    decision.body,
+                    f"matter {matter.title!r} was decided by the standing committee without its "
+                    "agenda being approved before the meeting",
+                    f"常委会决定的事项《{matter.title}》会前未经审定议题",
+                    decision.occurred_at,
+                )
+            )
+        elif not any(_may_approve(world, a) for a in approvals):
+            approver = approvals[-1].by
+            found.append(
+                _finding(
+                    "agenda-approval",
+                    SubjectKind.MATTER,
+                    matter.id,
+                    (decision.position, *(a.position for a in approvals)),
+                    str(approver),
+                    decision.body,
+                    f"the agenda item {matter.title!r} was approved by {_name(world, approver)}, "
+                    "who was neither the secretary nor held a delegation of agenda approval "
+                    "valid that day",
+                    f"事项《{matter.title}》由{_name(world, approver)}审定议题，"
+                    "其既非书记，也没有当日有效的委托",
+                    decision.occurred_at,
+                )
+            )
+    return found
+
+
+@_check("notice-period")
+def check_notice_period(world: World, params: Mapping[str, Any], as_of: datetime) -> list[Finding]:
+    """Rule ``notice-period``: members of the standing committee were notified at least
+    ``standing_committee_days``, of the plenary at least ``plenary_days``, calendar days before
+    the meeting opened (counted between China's calendar dates, from the earliest notice); no
+    notice at all is a breach too. Answerable: the secretary-general then, else ``office``."""
+    p = _Params("notice-period", params)
+    needed = {
+        BodyKind.STANDING_COMMITTEE: p.number("standing_committee_days"),
+        BodyKind.PLENARY: p.number("plenary_days"),
+    }
+    found = []
+    for meeting in world.meetings.values():
+        kind = _body_kind(world, meeting.body)
+        if meeting.opening is None or kind not in needed:
+            continue
+        days = needed[kind]
+        opened = meeting.opening.opened_at
+        notices = [n for n in meeting.notices if n.sent_at <= opened]
+        first = min(notices, key=lambda n: n.sent_at, default=None)
+        if first is None:
+            message = f"meeting {meeting.title!r} opened on {_day(opened)} without notice"
+            message_zh = f"会议《{meeting.title}》（{_day(opened)}）未提前通知"
+        else:
+            gap = (local_date(opened) - local_date(first.sent_at)).days
+            if gap >= days:
+                continue
+            message = (
+                f"meeting {meeting.title!r} was noticed {gap} day(s) before it opened on "
+                f"{_day(opened)}; at least {days} are required"
+            )
+            message_zh = f"会议《{meeting.title}》仅提前{gap}天通知，应至少提前{days}天"
+        found.append(
+            _finding(
+                "notice-period",
+                SubjectKind.MEETING,
+                meeting.id,
+                (meeting.opening.position, *(n.position for n in notices)),
+                _holder(world, Post.SECRETARY_GENERAL, opened),
+                meeting.body,
+                message,
+                message_zh,
+                opened,
+            )
+        )
+    return found
+
+
+# --- the meeting: attendance, deliberation, vote ------------------------------------------------
+
+
+def _deciding_meetings(world: World) -> Iterable[MeetingFacts]:
+    """Opened meetings of the plenary or the standing committee."""
+    for meeting in world.meetings.values():
+        kind = _body_kind(world, meeting.body)
+        if meeting.opening is not None and kind in (BodyKind.PLENARY, BodyKind.STANDING_COMMITTEE):
+            yield meeting
+
+
+@_check("quorum")
+def check_quorum(world: World, params: Mapping[str, Any], as_of: datetime) -> list[Finding]:
+    """Rule ``quorum``: a plenary or standing committee meeting that votes has ``share`` of its
+    frozen roster present (``strict``: more than, else at least), and also ``cadre_share`` when
+    it votes on the appointment or removal of cadres. Answerable: the chair."""
+    p = _Params("quorum", params)
+    base, cadre = p.share("share", "strict"), p.share("cadre_share", "cadre_strict")
+    found = []
+    for meeting in _deciding_meetings(world):
+        opening = meeting.opening
+        if opening is None or not meeting.votes:
+            continue
+        roster = set(opening.roster)
+        present = len(set(opening.present) & roster)
+        items = [i for v in meeting.votes for i in v.items]
+        shares = [base]
+        if any(world.matters[i].cadre for i in items if i in world.matters):
+            shares.append(cadre)
+        failed = [s for s in shares if not s.met(present, len(roster))]
+        if not failed:
+            continue
+        share = failed[-1]
+        needed = share.needed(len(roster))
+        found.append(
+            _finding(
+                "quorum",
+                SubjectKind.MEETING,
+                meeting.id,
+                (opening.position, *(v.position for v in meeting.votes)),
+                str(meeting.chair),
+                meeting.body,
+                f"meeting {meeting.title!r} voted with {present} of {len(roster)} members "
+                f"present; {share} ({needed}) must be present",
+                f"会议《{meeting.title}》应到{len(roster)}人、实到{present}人，"
+                f"须{_share_zh(share)}（{needed}人）到会，却进行了表决",
+                meeting.votes[0].occurred_at,
+            )
+        )
+    return found
+
+
+@_check("majority")
+def check_majority(world: World, params: Mapping[str, Any], as_of: datetime) -> list[Finding]:
+    """Rule ``majority``: the announced result matches the count recomputed from the decision's
+    basis: votes in favour against the threshold recorded in the basis, taken of the frozen
+    roster less those who withdrew (unless ``count_withdrawn``). Answerable: the chair."""
+    count_withdrawn = _Params("majority", params).flag("count_withdrawn")
+    found = []
+    for matter, decision in _decisions(world):
+        basis = decision.basis
+        if basis.threshold_denominator <= 0 or basis.threshold_numerator <= 0:
+            share = _Params("majority", params).share("share", "strict")
+        else:
+            share = Share(basis.threshold_numerator, basis.threshold_denominator, basis.strict)
+        withdrawn = set(basis.withdrawn)
+        base = [m for m in basis.roster if count_withdrawn or m not in withdrawn]
+        needed = share.needed(len(base))
+        computed = Outcome.ADOPTED if basis.votes_for >= needed else Outcome.REJECTED
+        if decision.outcome is computed:
+            continue
+        meeting = world.meetings.get(decision.meeting)
+        positions = [decision.position]
+        if meeting is not None:
+            vote = meeting.vote_on(matter.id)
+            positions += [a.position for a in meeting.announcements if a.item == matter.id]
+            positions += [vote.position] if vote else []
+        found.append(
+            _finding(
+                "majority",
+                SubjectKind.MATTER,
+                matter.id,
+                positions,
+                responsible(_chair(world, decision.meeting) or _actor_member(decision)),
+                decision.body,
+                f"matter {matter.title!r} was announced {decision.outcome.value} with "
+                f"{basis.votes_for} votes for; {share} of the {len(base)} who should attend "
+                f"needs {needed}, so it is {computed.value}",
+                f"事项《{matter.title}》赞成{basis.votes_for}票，应到会{len(base)}人"
+                f"需{needed}票，结果应为{_outcome_zh(computed)}，却宣布为"
+                f"{_outcome_zh(decision.outcome)}",
+                decision.occurred_at,
+            )
+        )
+    return found
+
+
+def _outcome_zh(outcome: Outcome) -> str:
+    return "通过" if outcome is Outcome.ADOPTED else "未通过"
+
+
+def _actor_member(act: Recorded) -> UUID | None:
+    try:
+        return UUID(act.actor)
+    except ValueError:
+        return None
+
+
+@_check("item-by-item")
+def check_item_by_item(world: World, params: Mapping[str, Any], as_of: datetime) -> list[Finding]:
+    """Rule ``item-by-item``: each vote decides exactly one item; a vote that bundles others
+    (``bundled_with``) is a breach. Answerable: the chair."""
+    found = []
+    for meeting in world.meetings.values():
+        for vote in meeting.votes:
+            if not vote.bundled_with:
+                continue
+            titles = [_title(world, i) for i in vote.items]
+            found.append(
+                _finding(
+                    "item-by-item",
+                    SubjectKind.MEETING,
+                    meeting.id,
+                    (vote.position,),
+                    str(meeting.chair),
+                    meeting.body,
+                    f"meeting {meeting.title!r} decided {len(titles)} items by one vote: "
+                    + ", ".join(repr(t) for t in titles),
+                    f"会议《{meeting.title}》将{len(titles)}个议题合并一次表决："
+                    + "、".join(f"《{t}》" for t in titles),
+                    vote.occurred_at,
+                )
+            )
+    return found
+
+
+def _title(world: World, matter: UUID) -> str:
+    known = world.matters.get(matter)
+    return known.title if known else str(matter)
+
+
+@_check("recusal")
+def check_recusal(world: World, params: Mapping[str, Any], as_of: datetime) -> list[Finding]:
+    """Rule ``recusal``: a member who declared a conflict of interest in an item at a meeting
+    neither stated an opinion on it nor appears among its individual ballots there (a secret
+    ballot or an unlisted tally shows no one). Answerable: that member."""
+    found = []
+    for meeting in world.meetings.values():
+        for interest in meeting.interests:
+            item, member = interest.item, interest.member
+            spoke = [o for o in meeting.opinions if o.item == item and o.member == member]
+            voted = [
+                v
+                for v in meeting.votes
+                if item in v.items and any(b.member == member for b in v.ballots)
+            ]
+            acts: list[Recorded] = sorted([*spoke, *voted], key=lambda a: a.position)
+            if not acts:
+                continue
+            did_en = " and ".join(
+                x for x, y in (("stated an opinion", spoke), ("voted", voted)) if y
+            )
+            did_zh = "并".join(x for x, y in (("发表意见", spoke), ("参加表决", voted)) if y)
+            found.append(
+                _finding(
+                    "recusal",
+                    SubjectKind.MATTER,
+                    item,
+                    (interest.position, *(a.position for a in acts)),
+                    str(member),
+                    meeting.body,
+                    f"{_name(world, member)} declared an interest in {_title(world, item)!r} "
+                    f"at {meeting.title!r} and still {did_en} on it instead of withdrawing",
+                    f"{_name(world, member)}在会议《{meeting.title}》上申报了与事项"
+                    f"《{_title(world, item)}》的利益关系，却未回避而{did_zh}",
+                    acts[0].occurred_at,
+                )
+            )
+    return found
+
+
+@_check("chair-speaks-last")
+def check_chair_speaks_last(
+    world: World, params: Mapping[str, Any], as_of: datetime
+) -> list[Finding]:
+    """Rule ``chair-speaks-last`` (末位表态), at plenary and standing committee meetings: on each
+    item, the chair states no view before another member's (in speaking order); states one at
+    all where others did (judged once the item is voted or deferred, or the meeting closes);
+    and where the announced result goes against the majority of stated views (each member's
+    last view, agree against disagree), the announcement gives reasons. Answerable: the
+    chair."""
+    found = []
+    for meeting in _deciding_meetings(world):
+        items = dict.fromkeys(
+            [o.item for o in meeting.opinions] + [a.item for a in meeting.announcements]
+        )
+        for item in items:
+            found += _chair_order(world, meeting, item)
+            found += _against_majority(world, meeting, item)
+    return found
+
+
+def _chair_order(world: World, meeting: MeetingFacts, item: UUID) -> list[Finding]:
+    opinions = [o for o in meeting.opinions if o.item == item]
+    chair = [o for o in opinions if o.member == meeting.chair]
+    others = [o for o in opinions if o.member != meeting.chair]
+    chair_name, title = _name(world, meeting.chair), _title(world, item)
+    if chair:
+        after = [o for o in others if o.position > chair[0].position]
+        if not after:
+            return []
+        message = (
+            f"the chair {chair_name} stated a view on {title!r} before "
+            f"{_name(world, after[0].member)} did, instead of speaking last"
+        )
+        message_zh = (
+            f"会议主持人{chair_name}在{_name(world, after[0].member)}之前就事项《{title}》表态，"
+            "未末位表态"
+        )
+        return [
+            _finding(
+                "chair-speaks-last",
+                SubjectKind.MATTER,
+                item,
+                (chair[0].position, after[0].position),
+                str(meeting.chair),
+                meeting.body,
+                message,
+                message_zh,
+                after[0].occurred_at,
+            )
+        ]
+    if not others:
+        return []
+    vote = meeting.vote_on(item)
+    ends: list[Recorded] = [
+        *([vote] if vote else []),
+        *(d for d in meeting.deferrals if d.item == item),
+        *([meeting.closing] if meeting.closing else []),
+    ]
+    if not ends:
+        return []  # the item is still under discussion: the chair may yet speak
+    end = min(ends, key=lambda a: a.position)
+    return [
+        _finding(
+            "chair-speaks-last",
+            SubjectKind.MATTER,
+            item,
+            (*(o.position for o in others), end.position),
+            str(meeting.chair),
+            meeting.body,
+            f"the chair {chair_name} stated no view on {title!r} while {len(others)} other "
+            "member(s) did",
+            f"会议主持人{chair_name}未就事项《{title}》表态，而其他{len(others)}名成员已表态",
+            end.occurred_at,
+        )
+    ]
+
+
+def _against_majority(world: World, meeting: MeetingFacts, item: UUID) -> list[Finding]:
+    announcement = next((a for a in meeting.announcements if a.item == item), None)
+    if announcement is None or announcement.reasons.strip():
+        return []
+    views = {o.member: o.stance for o in meeting.opinions if o.item == item}
+    agree = sum(1 for s in views.values() if s is Stance.AGREE)
+    disagree = sum(1 for s in views.values() if s is Stance.DISAGREE)
+    adopted = announcement.outcome is Outcome.ADOPTED
+    if not ((adopted and disagree > agree) or (not adopted and agree > disagree)):
+        return []
+    title = _title(world, item)
+    return [
+        _finding(
+            "chair-speaks-last",
+            SubjectKind.MATTER,
+            item,
+            (announcement.position, *(o.position for o in meeting.opinions if o.item == item)),
+            str(meeting.chair),
+            meeting.body,
+            f"{title!r} was announced {announcement.outcome.value} against the stated views "
+            f"({agree} agree, {disagree} disagree) with no reasons given",
+            f"事项《{title}》宣布{_outcome_zh(announcement.outcome)}，与多数意见相反"
+            f"（同意{agree}，不同意{disagree}），却未说明理由",
+            announcement.occurred_at,
+        )
+    ]
+
+
+@_check("plenary-vote-method")
+def check_plenary_vote_method(
+    world: World, params: Mapping[str, Any], as_of: datetime
+) -> list[Finding]:
+    """Rule ``plenary-vote-method``: a plenary vote is taken by show of hands or secret ballot.
+    Answerable: the chair."""
+    allowed = (VoteMethod.SHOW_OF_HANDS, VoteMethod.SECRET_BALLOT)
+    found = []
+    for meeting in world.meetings.values():
+        if _body_kind(world, meeting.body) is not BodyKind.PLENARY:
+            continue
+        for vote in meeting.votes:
+            if vote.method in allowed:
+                continue
+            title = _title(world, vote.item)
+            found.append(
+                _finding(
+                    "plenary-vote-method",
+                    SubjectKind.MATTER,
+                    vote.item,
+                    (vote.position,),
+                    str(meeting.chair),
+                    meeting.body,
+                    f"the plenary meeting {meeting.title!r} voted on {title!r} by "
+                    f"{vote.method.value.replace('_', ' ')}; only show of hands or secret ballot "
+                    "is allowed",
+                    f"全委会会议《{meeting.title}》以{_METHOD_ZH[vote.method]}方式表决事项《{title}》，"
+                    "应采用举手表决或无记名投票",
+                    vote.occurred_at,
+                )
+            )
+    return found
+
+
+_METHOD_ZH = {
+    VoteMethod.ORAL: "口头表决",
+    VoteMethod.SHOW_OF_HANDS: "举手表决",
+    VoteMethod.SECRET_BALLOT: "无记名投票",
+    VoteMethod.NAMED_BALLOT: "记名投票",
+}
+
+
+@_check("non-decision-body")
+def check_non_decision_body(
+    world: World, params: Mapping[str, Any], as_of: datetime
+) -> list[Finding]:
+    """Rule ``non-decision-body``: a meeting of a preparatory (non-decision) body neither votes
+    on nor announces a result for a major matter. Answerable: the chair."""
+    found = []
+    for meeting in world.meetings.values():
+        if _body_kind(world, meeting.body) is not BodyKind.PREPARATORY:
+            continue
+        acts: dict[UUID, list[Recorded]] = {}
+        for vote in meeting.votes:
+            for item in vote.items:
+                acts.setdefault(item, []).append(vote)
+        for announcement in meeting.announcements:
+            acts.setdefault(announcement.item, []).append(announcement)
+        for item, shown in acts.items():
+            matter = world.matters.get(item)
+            if matter is None or not matter.major:
+                continue
+            first = min(shown, key=lambda a: a.position)
+            found.append(
+                _finding(
+                    "non-decision-body",
+                    SubjectKind.MATTER,
+                    item,
+                    (a.position for a in shown),
+                    str(meeting.chair),
+                    meeting.body,
+                    f"the preparatory meeting {meeting.title!r} voted on or announced a result "
+                    f"for the major matter {matter.title!r}; only the plenary or the standing "
+                    "committee decides",
+                    f"酝酿会《{meeting.title}》对重大事项《{matter.title}》进行了表决或宣布了结果，"
+                    "重大问题只能由全委会或常委会决定",
+                    first.occurred_at,
+                )
+            )
+    return found
+
+
+# --- after the meeting ----------------------------------------------------------------------
+
+
+@_check("minutes-deadline")
+def check_minutes_deadline(
+    world: World, params: Mapping[str, Any], as_of: datetime
+) -> list[Finding]:
+    """Rule ``minutes-deadline``: a plenary or standing committee meeting's minutes are issued
+    by the end of the ``working_days``-th Chinese working day after the day it closed.
+    Judged once that day has ended at ``as_of``. Answerable: the secretary-general at the
+    close, else ``office``."""
+    days = _Params("minutes-deadline", params).number("working_days")
+    found = []
+    for meeting in _deciding_meetings(world):
+        closing = meeting.closing
+        if closing is None:
+            continue
+        closed_on = local_date(closing.closed_at)
+        if as_of < end_of_day(closed_on + timedelta(days=days)):
+            continue  # N working days never end sooner than N calendar days: not yet due
+        deadline = add_working_days(closed_on, days)
+        due = end_of_day(deadline)
+        if as_of < due:
+            continue
+        issued = sorted(meeting.minutes, key=lambda m: m.issued_at)
+        if issued and issued[0].issued_at < due:
+            continue
+        if issued:
+            late_en = f"they were issued on {_day(issued[0].issued_at)}"
+            late_zh = f"实际于{_day(issued[0].issued_at)}印发"
+        else:
+            late_en, late_zh = "none are on record", "至今未印发"
+        found.append(
+            _finding(
+                "minutes-deadline",
+                SubjectKind.MEETING,
+                meeting.id,
+                (closing.position, *(m.position for m in issued[:1])),
+                _holder(world, Post.SECRETARY_GENERAL, closing.closed_at),
+                meeting.body,
+                f"the minutes of meeting {meeting.title!r} (closed {_day(closing.closed_at)}) "
+                f"were due by {deadline} ({days} working days); {late_en}",
+                f"会议《{meeting.title}》于{_day(closing.closed_at)}结束，会议纪要应于{deadline}"
+                f"（{days}个工作日内）印发，{late_zh}",
+                due,
+            )
+        )
+    return found
+
+
+@_check("emergency-report")
+def check_emergency_report(
+    world: World, params: Mapping[str, Any], as_of: datetime
+) -> list[Finding]:
+    """Rule ``emergency-report``: an emergency action is reported, at a standing committee
+    meeting, by the end of the ``days``-th calendar day after the day it was taken. Judged once
+    that day has ended at ``as_of``. Answerable: whoever took the action."""
+    days = _Params("emergency-report", params).number("days")
+    found = []
+    for action in world.emergencies.values():
+        deadline = local_date(action.taken_at) + timedelta(days=days)
+        due = end_of_day(deadline)
+        if as_of < due:
+            continue
+        reports = [
+            r
+            for r in action.reports
+            if r.reported_at < due
+            and _body_kind(world, _meeting_body(world, r.meeting)) is BodyKind.STANDING_COMMITTEE
+        ]
+        if reports:
+            continue
+        found.append(
+            _finding(
+                "emergency-report",
+                SubjectKind.EMERGENCY_ACTION,
+                action.id,
+                (action.taken.position, *(r.position for r in action.reports)),
+                str(action.by),
+                None,
+                f"the emergency action taken by {_name(world, action.by)} on "
+                f"{_day(action.taken_at)} was not reported to the standing committee within "
+                f"{days} days (by {deadline})",
+                f"{_name(world, action.by)}于{_day(action.taken_at)}采取的临机处置，"
+                f"未在{days}日内（{deadline}前）向常委会报告",
+                due,
+            )
+        )
+    return found
+
+
+def _meeting_body(world: World, meeting: UUID) -> UUID:
+    known = world.meetings.get(meeting)
+    return known.body if known else meeting
+
+
+@_check("change-authority")
+def check_change_authority(
+    world: World, params: Mapping[str, Any], as_of: datetime
+) -> list[Finding]:
+    """Rule ``change-authority``: a major change (``major``) or a revocation of a decision is
+    made by the body that made the decision in force then. Answerable: the chair of the meeting
+    that changed it, else the changing body."""
+    found = []
+    for matter in world.matters.values():
+        acts: list[ChangeFact | RevocationFact] = [c for c in matter.changes if c.major]
+        acts += matter.revocations
+        for act in sorted(acts, key=lambda a: a.position):
+            decided = [d for d in matter.decisions if d.position < act.position]
+            if not decided or decided[-1].body == act.body:
+                continue
+            decision = decided[-1]
+            changed = isinstance(act, ChangeFact)
+            verb, verb_zh = ("changed", "重大调整") if changed else ("revoked", "撤销")
+            chair = _chair(world, act.meeting)
+            found.append(
+                _finding(
+                    "change-authority",
+                    SubjectKind.MATTER,
+                    matter.id,
+                    (decision.position, act.position),
+                    str(chair) if chair else str(act.body),
+                    act.body,
+                    f"matter {matter.title!r}, decided by {_body_name(world, decision.body)}, was "
+                    f"{verb} by {_body_name(world, act.body)}",
+                    f"事项《{matter.title}》由{_body_name(world, decision.body)}作出决策，"
+                    f"却由{_body_name(world, act.body)}进行了{verb_zh}",
+                    act.occurred_at,
+                )
+            )
+    return found
+
+
+@_check("implementation-deadline")
+def check_implementation_deadline(
+    world: World, params: Mapping[str, Any], as_of: datetime
+) -> list[Finding]:
+    """Rule ``implementation-deadline``: an assignment with a deadline is reported completed by
+    the end of its deadline day. Judged once that day has ended at ``as_of``. Answerable: the
+    assignee."""
+    found = []
+    for matter in world.matters.values():
+        for task in matter.assignments:
+            if task.deadline is None:
+                continue
+            due = end_of_day(task.deadline)
+            if as_of < due:
+                continue
+            done = [p for p in matter.progress if p.assignment == task.assignment and p.completed]
+            if any(p.occurred_at < due for p in done):
+                continue
+            found.append(
+                _finding(
+                    "implementation-deadline",
+                    SubjectKind.MATTER,
+                    matter.id,
+                    (task.position, *(p.position for p in done)),
+                    str(task.to),
+                    matter.body,
+                    f"the task {task.task!r} on matter {matter.title!r}, given to "
+                    f"{_name(world, task.to)}, was not completed by {task.deadline}",
+                    f"事项《{matter.title}》的落实任务“{task.task}”（{_name(world, task.to)}）"
+                    f"未在{task.deadline}前完成",
+                    due,
+                )
+            )
+    return found
+
+
+@_check("reconsideration")
+def check_reconsideration(
+    world: World, params: Mapping[str, Any], as_of: datetime
+) -> list[Finding]:
+    """Rule ``reconsideration``: reconsidering (复议) a decision on cadres is agreed by
+    ``share`` of the body's members (the meeting's roster). Answerable: the chair of the
+    meeting that agreed it."""
+    share = _Params("reconsideration", params).share("share", "strict")
+    found = []
+    for matter in world.matters.values():
+        if not matter.cadre:
+            continue
+        for r in matter.reconsiderations:
+            if share.met(r.votes_for, r.roster_size):
+                continue
+            found.append(
+                _finding(
+                    "reconsideration",
+                    SubjectKind.MATTER,
+                    matter.id,
+                    (r.position,),
+                    responsible(_chair(world, r.meeting)),
+                    r.body,
+                    f"reconsidering the cadre matter {matter.title!r} was agreed by "
+                    f"{r.votes_for} of {r.roster_size} members; {share} "
+                    f"({share.needed(r.roster_size)}) is required",
+                    f"干部任免事项《{matter.title}》的复议仅{r.votes_for}人同意（共"
+                    f"{r.roster_size}人），须{_share_zh(share)}（{share.needed(r.roster_size)}人）同意",
+                    r.occurred_at,
+                )
+            )
+    return found
+
+
+# --- over time ------------------------------------------------------------------------------
+
+
+def add_months(moment: datetime, months: int) -> datetime:
+    """The same day and time ``months`` later in China (the month's last day where it is
+    shorter)."""
+    local = moment.astimezone(CHINA_TIME)
+    years, month0 = divmod(local.month - 1 + months, 12)
+    year, month = local.year + years, month0 + 1
+    day = min(local.day, _gregorian.monthrange(year, month)[1])
+    return local.replace(year=year, month=month, day=day)
+
+
+@_check("duty-report")
+def check_duty_report(world: World, params: Mapping[str, Any], as_of: datetime) -> list[Finding]:
+    """Rule ``duty-report``: each member of a standing committee at ``as_of``, who has been one
+    without a break for at least ``months`` months, delivered a duty report (述职) to a plenary
+    within the last ``months`` months. Judged as of ``as_of`` only (earlier gaps that were
+    later made good are not findings). Answerable: that member."""
+    months = _Params("duty-report", params).number("months")
+    plenaries = {b.id for b in world.bodies.values() if b.kind is BodyKind.PLENARY}
+    found = []
+    for body in world.bodies.values():
+        if body.kind is not BodyKind.STANDING_COMMITTEE:
+            continue
+        for member_id in sorted(body.members_at(as_of)):
+            since = body.member_since(member_id, as_of)
+            if since is None or add_months(since, months) > as_of:
+                continue
+            reports = [
+                r
+                for r in world.reports
+                if r.kind is ReportKind.DUTY
+                and r.by == member_id
+                and r.to_body in plenaries
+                and r.occurred_at <= as_of
+            ]
+            last = max(reports, key=lambda r: r.occurred_at, default=None)
+            start = max(since, last.occurred_at) if last else since
+            due = add_months(start, months)
+            if due > as_of:
+                continue
+            joined = [
+                c.position
+                for c in body.changes
+                if c.member == member_id and c.joined and c.occurred_at == since
+            ]
+            name = _name(world, member_id)
+            found.append(
+                _finding(
+                    "duty-report",
+                    SubjectKind.MEMBER,
+                    member_id,
+                    (*joined, *([last.position] if last else [])),
+                    str(member_id),
+                    body.id,
+                    f"{name}, on {body.name} since {_day(since)}, has made no duty report to the "
+                    f"plenary since {_day(start)}; one is due every {months} months",
+                    f"{name}自{_day(since)}起任{body.name}成员，{_day(start)}以来未向全委会述职，"
+                    f"应每{months}个月述职一次",
+                    due,
+                )
+            )
+    return found
+
+
+def _periods(start: datetime, as_of: datetime, months: int) -> Iterable[tuple[datetime, datetime]]:
+    """Whole calendar periods of ``months`` months (aligned to January) lying inside
+    ``[start, as_of]`` in China."""
+    local = start.astimezone(CHINA_TIME)
+    first_month = (local.month - 1) // months * months + 1
+    begin = local.replace(month=first_month, day=1, hour=0, minute=0, second=0, microsecond=0)
+    if begin < local:
+        begin = add_months(begin, months)
+    while (end := add_months(begin, months)) <= as_of:
+        yield begin, end
+        begin = end
+
+
+@_check("meeting-frequency")
+def check_meeting_frequency(
+    world: World, params: Mapping[str, Any], as_of: datetime
+) -> list[Finding]:
+    """Rule ``meeting-frequency``: a standing committee opens at least
+    ``standing_committee_per_month`` meetings in each calendar month, a plenary at least
+    ``plenary_per_quarter`` in each calendar quarter, counting only months and quarters that lie
+    wholly between the body's establishment and ``as_of`` (China time). Answerable: the
+    secretary at the period's end, else ``office``."""
+    p = _Params("meeting-frequency", params)
+    rules = {
+        BodyKind.STANDING_COMMITTEE: (1, p.number("standing_committee_per_month")),
+        BodyKind.PLENARY: (3, p.number("plenary_per_quarter")),
+    }
+    found = []
+    for body in world.bodies.values():
+        if body.kind not in rules:
+            continue
+        months, needed = rules[body.kind]
+        openings = [
+            m.opening
+            for m in world.meetings.values()
+            if m.body == body.id and m.opening is not None
+        ]
+        for begin, end in _periods(body.established.occurred_at, as_of, months):
+            held = [o for o in openings if begin <= o.opened_at < end]
+            if len(held) >= needed:
+                continue
+            period, period_zh = _period_names(begin, months)
+            found.append(
+                _finding(
+                    "meeting-frequency",
+                    SubjectKind.BODY,
+                    body.id,
+                    (body.established.position, *(o.position for o in held)),
+                    _holder(world, Post.SECRETARY, end - timedelta(microseconds=1)),
+                    body.id,
+                    f"{body.name} met {len(held)} time(s) in {period}; at least {needed} "
+                    "are required",
+                    f"{body.name}在{period_zh}仅召开{len(held)}次会议，应至少{needed}次",
+                    end,
+                )
+            )
+    return found
+
+
+def _period_names(begin: datetime, months: int) -> tuple[str, str]:
+    if months == 1:
+        return begin.strftime("%Y-%m"), f"{begin.year}年{begin.month}月"
+    quarter = (begin.month - 1) // 3 + 1
+    return f"{begin.year} Q{quarter}", f"{begin.year}年第{quarter}季度"
+
+
+@_check("late-record")
+def check_late_record(world: World, params: Mapping[str, Any], as_of: datetime) -> list[Finding]:
+    """Rule ``late-record``: every event is recorded no more than ``hours`` hours after it
+    occurred (as claimed). Answerable: ``office``, which records."""
+    hours = _Params("late-record", params).number("hours")
+    limit = timedelta(hours=hours)
+    found = []
+    for event in world.events:
+        delay = event.recorded_at - event.occurred_at
+        if delay <= limit:
+            continue
+        hours_late = delay.total_seconds() / 3600
+        late, late_zh = (
+            (f"{hours_late:.0f} hours", f"{hours_late:.0f}小时")
+            if hours_late < 240
+            else (f"{hours_late / 24:.0f} days", f"{hours_late / 24:.0f}天")
+        )
+        found.append(
+            _finding(
+                "late-record",
+                SubjectKind.EVENT,
+                str(event.position),
+                (event.position,),
+                OFFICE,
+                None,
+                f"event {event.position} ({event.type}) occurred {_stamp(event.occurred_at)} and "
+                f"was recorded {late} later; at most {hours} hours are allowed",
+                f"第{event.position}号事件（{event.type}）发生于{_stamp(event.occurred_at)}，"
+                f"{late_zh}后才记录，超过{hours}小时",
+                event.occurred_at + limit,
+            )
+        )
+    return found
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.astimezone(CHINA_TIME).strftime("%Y-%m-%d %H:%M")

@@ -1,0 +1,572 @@
+"""The facts the procedural rules judge: plain frozen values, read from the events alone
+(``ledger.projections.facts`` builds them), with no store, no clock and no aggregate behind them.
+
+Every act carries where and when it is on the record (:class:`Recorded`): its log position, when
+it happened as claimed (``occurred_at``), when the office recorded it (``recorded_at``) and who
+did it (``actor``). A finding cites the positions of the acts that show it. Questions that
+depend on time ("who was secretary then?", "who sat on the standing committee then?") are
+answered from the acts' ``occurred_at``, in China's calendar where a date is asked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import TypeVar
+from uuid import UUID
+
+from ledger.domain.body import BodyKind
+from ledger.domain.emergency import Acknowledgement
+from ledger.domain.matter import ConsultationKind, DecisionBasis, Outcome
+from ledger.domain.meeting import Choice, Stance, VoteMethod
+from ledger.domain.member import Post
+from ledger.domain.report import ReportKind
+from ledger.domain.rules.calendar import local_date
+
+
+@dataclass(frozen=True, kw_only=True)
+class Recorded:
+    """An act on the record: log position, claimed time, recording time, actor."""
+
+    position: int
+    occurred_at: datetime
+    recorded_at: datetime
+    actor: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class EventFact(Recorded):
+    """Any event, by type and stream (rule ``late-record`` reads these)."""
+
+    type: str
+    stream: UUID
+
+
+R = TypeVar("R", bound=Recorded)
+
+
+def latest(acts: Iterable[R], moment: datetime) -> R | None:
+    """The act in force at ``moment``: the last one (by claimed time, then position) that had
+    happened by then."""
+    happened = [a for a in acts if a.occurred_at <= moment]
+    return max(happened, key=lambda a: (a.occurred_at, a.position), default=None)
+
+
+# --- members and bodies -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class PostsHeld(Recorded):
+    """A member's posts and portfolio (分工) from this act on."""
+
+    posts: tuple[Post, ...]
+    in_charge: tuple[str, ...] = ()
+    liaison: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class MemberFacts:
+    """A member (委员): registration, every assignment of posts, and leaving."""
+
+    id: UUID
+    name: str
+    title: str
+    registered: Recorded
+    assignments: tuple[PostsHeld, ...] = ()
+    left: Recorded | None = None
+
+    def active_at(self, moment: datetime) -> bool:
+        """On the committee at ``moment``."""
+        return self.registered.occurred_at <= moment and (
+            self.left is None or self.left.occurred_at > moment
+        )
+
+    def portfolio_at(self, moment: datetime) -> PostsHeld | None:
+        """The posts and portfolio held at ``moment`` (None before any assignment or after
+        leaving)."""
+        if not self.active_at(moment):
+            return None
+        return latest(self.assignments, moment)
+
+    def holds(self, post: Post, moment: datetime) -> bool:
+        """Whether the member held ``post`` at ``moment``."""
+        held = self.portfolio_at(moment)
+        return held is not None and post in held.posts
+
+
+@dataclass(frozen=True, kw_only=True)
+class MembershipChange(Recorded):
+    """A member joined (``joined``) or left a body."""
+
+    member: UUID
+    joined: bool
+
+
+@dataclass(frozen=True, kw_only=True)
+class BodyFacts:
+    """A body (plenary, standing committee, preparatory meeting) and its membership history."""
+
+    id: UUID
+    kind: BodyKind
+    name: str
+    established: Recorded
+    changes: tuple[MembershipChange, ...] = ()
+
+    def members_at(self, moment: datetime) -> frozenset[UUID]:
+        """Who belonged to the body at ``moment``."""
+        members: set[UUID] = set()
+        for change in self._happened(moment):
+            if change.joined:
+                members.add(change.member)
+            else:
+                members.discard(change.member)
+        return frozenset(members)
+
+    def member_since(self, member: UUID, moment: datetime) -> datetime | None:
+        """When the member's unbroken membership that includes ``moment`` began; None if they
+        were not a member then."""
+        since: datetime | None = None
+        for change in self._happened(moment):
+            if change.member != member:
+                continue
+            if change.joined and since is None:
+                since = change.occurred_at
+            elif not change.joined:
+                since = None
+        return since
+
+    def _happened(self, moment: datetime) -> list[MembershipChange]:
+        happened = [c for c in self.changes if c.occurred_at <= moment]
+        return sorted(happened, key=lambda c: (c.occurred_at, c.position))
+
+
+# --- matters ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class ResearchFact(Recorded):
+    by: UUID
+    summary: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class AlternativeFact(Recorded):
+    title: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ConsultationFact(Recorded):
+    """A consultation of any kind (expert review, risk assessment, legality review, public
+    notice or comment with its dates, departments ...)."""
+
+    kind: ConsultationKind
+    party: str
+    opened_on: date | None = None
+    closed_on: date | None = None
+    signed_by: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class CrossPortfolioFact(Recorded):
+    member: UUID
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProposalFact(Recorded):
+    by: UUID
+
+
+@dataclass(frozen=True, kw_only=True)
+class CoordinationFact(Recorded):
+    by: UUID
+
+
+@dataclass(frozen=True, kw_only=True)
+class ApprovalFact(Recorded):
+    """The item approved for the agenda (审定), by whom, under which delegation if any."""
+
+    by: UUID
+    delegation: UUID | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class DecisionFact(Recorded):
+    """A result announced at a meeting, with the basis of its count."""
+
+    meeting: UUID
+    body: UUID
+    outcome: Outcome
+    basis: DecisionBasis
+
+
+@dataclass(frozen=True, kw_only=True)
+class MatterDeferralFact(Recorded):
+    meeting: UUID
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class AssignmentFact(Recorded):
+    """A task to carry out the decision, given to a member, with its deadline."""
+
+    assignment: UUID
+    to: UUID
+    task: str
+    deadline: date | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProgressFact(Recorded):
+    assignment: UUID
+    by: UUID
+    completed: bool
+
+
+@dataclass(frozen=True, kw_only=True)
+class SupervisionFact(Recorded):
+    by: UUID
+    satisfactory: bool
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReconsiderationFact(Recorded):
+    """A reconsideration (复议) agreed at a meeting, with the votes for it and the roster size."""
+
+    meeting: UUID
+    body: UUID
+    votes_for: int
+    roster_size: int
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChangeFact(Recorded):
+    body: UUID
+    meeting: UUID | None
+    summary: str
+    major: bool
+
+
+@dataclass(frozen=True, kw_only=True)
+class RevocationFact(Recorded):
+    body: UUID
+    meeting: UUID | None
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class PublicationFact(Recorded):
+    channel: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class MatterFacts:
+    """A matter (议题) and its whole file, each act in log order."""
+
+    id: UUID
+    opened: Recorded
+    title: str
+    body: UUID
+    in_charge: UUID
+    areas: tuple[str, ...] = ()
+    major: bool = False
+    technical: bool = False
+    public_interest: bool = False
+    cadre: bool = False
+    confidential: bool = False
+    research: tuple[ResearchFact, ...] = ()
+    alternatives: tuple[AlternativeFact, ...] = ()
+    consultations: tuple[ConsultationFact, ...] = ()
+    cross_portfolio: tuple[CrossPortfolioFact, ...] = ()
+    proposals: tuple[ProposalFact, ...] = ()
+    coordinations: tuple[CoordinationFact, ...] = ()
+    approvals: tuple[ApprovalFact, ...] = ()
+    decisions: tuple[DecisionFact, ...] = ()
+    deferrals: tuple[MatterDeferralFact, ...] = ()
+    assignments: tuple[AssignmentFact, ...] = ()
+    progress: tuple[ProgressFact, ...] = ()
+    supervisions: tuple[SupervisionFact, ...] = ()
+    reconsiderations: tuple[ReconsiderationFact, ...] = ()
+    changes: tuple[ChangeFact, ...] = ()
+    revocations: tuple[RevocationFact, ...] = ()
+    publications: tuple[PublicationFact, ...] = ()
+
+    def consulted(self, *kinds: ConsultationKind) -> tuple[ConsultationFact, ...]:
+        """The consultations of the given kinds."""
+        return tuple(c for c in self.consultations if c.kind in kinds)
+
+
+# --- meetings -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class AbsenceFact:
+    member: UUID
+    reason: str = ""
+    on_leave: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class ItemAddedFact(Recorded):
+    matter: UUID
+
+
+@dataclass(frozen=True, kw_only=True)
+class NoticeFact(Recorded):
+    sent_at: datetime
+    materials: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class OpeningFact(Recorded):
+    """The meeting opened: the roster who should attend (应到会), frozen, and who was present."""
+
+    opened_at: datetime
+    roster: tuple[UUID, ...]
+    present: tuple[UUID, ...]
+    absences: tuple[AbsenceFact, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class InterestFact(Recorded):
+    item: UUID
+    member: UUID
+    interest: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class WithdrawalFact(Recorded):
+    item: UUID
+    member: UUID
+
+
+@dataclass(frozen=True, kw_only=True)
+class PresentationFact(Recorded):
+    item: UUID
+    by: UUID
+
+
+@dataclass(frozen=True, kw_only=True)
+class OpinionFact(Recorded):
+    """A view stated at the meeting; log order is speaking order."""
+
+    item: UUID
+    member: UUID
+    stance: Stance
+
+
+@dataclass(frozen=True, kw_only=True)
+class WrittenViewFact(Recorded):
+    item: UUID
+    member: UUID
+    stance: Stance
+
+
+@dataclass(frozen=True, kw_only=True)
+class ItemDeferralFact(Recorded):
+    item: UUID
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class BallotFact:
+    member: UUID
+    choice: Choice
+
+
+@dataclass(frozen=True, kw_only=True)
+class VoteFact(Recorded):
+    """A vote: the tally, individual ballots where the method reveals them, and the other items
+    it bundled (a breach of rule ``item-by-item``)."""
+
+    item: UUID
+    method: VoteMethod
+    ballots_cast: int
+    votes_for: int
+    votes_against: int
+    abstentions: int = 0
+    invalid: int = 0
+    ballots: tuple[BallotFact, ...] = ()
+    bundled_with: tuple[UUID, ...] = ()
+
+    @property
+    def items(self) -> tuple[UUID, ...]:
+        """Every item this vote decided."""
+        return (self.item, *self.bundled_with)
+
+
+@dataclass(frozen=True, kw_only=True)
+class AnnouncementFact(Recorded):
+    item: UUID
+    outcome: Outcome
+    by: UUID
+    reasons: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClosingFact(Recorded):
+    closed_at: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class MinutesFact(Recorded):
+    issued_at: datetime
+    by: UUID
+
+
+@dataclass(frozen=True, kw_only=True)
+class MeetingFacts:
+    """A meeting and everything that happened at it, each act in log order."""
+
+    id: UUID
+    scheduled: Recorded
+    body: UUID
+    title: str
+    chair: UUID
+    scheduled_for: datetime
+    agenda: tuple[UUID, ...] = ()  # as scheduled, then items added, in order
+    items_added: tuple[ItemAddedFact, ...] = ()
+    notices: tuple[NoticeFact, ...] = ()
+    opening: OpeningFact | None = None
+    interests: tuple[InterestFact, ...] = ()
+    withdrawals: tuple[WithdrawalFact, ...] = ()
+    presentations: tuple[PresentationFact, ...] = ()
+    opinions: tuple[OpinionFact, ...] = ()
+    written_views: tuple[WrittenViewFact, ...] = ()
+    deferrals: tuple[ItemDeferralFact, ...] = ()
+    votes: tuple[VoteFact, ...] = ()
+    announcements: tuple[AnnouncementFact, ...] = ()
+    closing: ClosingFact | None = None
+    minutes: tuple[MinutesFact, ...] = ()
+
+    def vote_on(self, item: UUID) -> VoteFact | None:
+        """The vote that decided ``item`` at this meeting, alone or bundled."""
+        return next((v for v in self.votes if item in v.items), None)
+
+
+# --- emergencies, reports, delegations, rule sets ------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class EmergencyReportFact(Recorded):
+    meeting: UUID
+    reported_at: datetime
+    by: UUID
+
+
+@dataclass(frozen=True, kw_only=True)
+class AcknowledgementFact(Recorded):
+    meeting: UUID
+    outcome: Acknowledgement
+
+
+@dataclass(frozen=True, kw_only=True)
+class EmergencyFacts:
+    """An emergency action (临机处置) and its report to the standing committee."""
+
+    id: UUID
+    taken: Recorded
+    by: UUID
+    summary: str
+    taken_at: datetime
+    matter: UUID | None = None
+    reports: tuple[EmergencyReportFact, ...] = ()
+    acknowledgements: tuple[AcknowledgementFact, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReportFact(Recorded):
+    """A duty report (述职) or work report delivered to a body."""
+
+    id: UUID
+    kind: ReportKind
+    by: UUID
+    to_body: UUID
+    meeting: UUID | None
+    period_start: date
+    period_end: date
+
+
+@dataclass(frozen=True, kw_only=True)
+class DelegationFacts:
+    """A delegated power (委托), its period and its withdrawal."""
+
+    id: UUID
+    granted: Recorded
+    grantor: UUID
+    grantee: UUID
+    power: str
+    valid_from: date
+    valid_until: date | None = None
+    withdrawn: Recorded | None = None
+
+    def valid_at(self, moment: datetime) -> bool:
+        """In force at ``moment``: granted, within its dates (China's calendar), not withdrawn."""
+        day = local_date(moment)
+        return (
+            self.granted.occurred_at <= moment
+            and self.valid_from <= day
+            and (self.valid_until is None or day <= self.valid_until)
+            and (self.withdrawn is None or self.withdrawn.occurred_at > moment)
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class RuleParameterFact:
+    rule: str
+    name: str
+    value: str  # canonical JSON text of the value
+
+
+@dataclass(frozen=True, kw_only=True)
+class RuleSetFact(Recorded):
+    """A rule set adopted (each adoption replaces the last)."""
+
+    version: str
+    parameters: tuple[RuleParameterFact, ...]
+    source: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class CorrectionFact(Recorded):
+    """A correction of the event at log position ``corrects`` (in words: the rules still judge
+    the act as recorded, and a finding citing that position should be read with it)."""
+
+    corrects: int
+    corrects_type: str
+    reason: str
+    correction: str
+
+
+# --- the world ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class World:
+    """Everything on the record that the rules judge, keyed by id where things have one."""
+
+    members: Mapping[UUID, MemberFacts] = field(default_factory=dict)
+    bodies: Mapping[UUID, BodyFacts] = field(default_factory=dict)
+    matters: Mapping[UUID, MatterFacts] = field(default_factory=dict)
+    meetings: Mapping[UUID, MeetingFacts] = field(default_factory=dict)
+    emergencies: Mapping[UUID, EmergencyFacts] = field(default_factory=dict)
+    reports: tuple[ReportFact, ...] = ()
+    delegations: Mapping[UUID, DelegationFacts] = field(default_factory=dict)
+    rule_sets: tuple[RuleSetFact, ...] = ()
+    corrections: tuple[CorrectionFact, ...] = ()
+    events: tuple[EventFact, ...] = ()
+    withheld: tuple[int, ...] = ()  # positions whose payload is withheld: facts unknown
+
+    def holder(self, post: Post, moment: datetime) -> MemberFacts | None:
+        """The member holding ``post`` at ``moment`` (the first registered, if several)."""
+        return next((m for m in self.members.values() if m.holds(post, moment)), None)
+
+    @property
+    def rule_set(self) -> RuleSetFact | None:
+        """The rule set in force: the last adopted."""
+        return self.rule_sets[-1] if self.rule_sets else None
+
+    def rule_set_at(self, moment: datetime) -> RuleSetFact | None:
+        """The rule set in force at ``moment``: the last adopted by then."""
+        return latest(self.rule_sets, moment)

@@ -1,0 +1,491 @@
+"""The rules' facts (:class:`ledger.domain.rules.facts.World`), rebuilt from stored rows alone.
+
+Each row is decoded (``decode_record``) and its payload validated against its event type's
+payload model, exactly as it was written; nothing is read from the aggregates or the store's
+other tables. With ``until``, replay stops before the first event recorded after that moment,
+so the world is the record as it stood then (recording times never decrease along the log).
+
+A withheld payload (confidential content left out of an export) gives no facts: its position is
+listed in ``World.withheld``, and later acts on a stream whose opening was withheld are skipped.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from pydantic import ValidationError
+
+from ledger.domain import EVENT_TYPES
+from ledger.domain.rules import facts as f
+from ledger.errors import RecordDecodeError
+from ledger.integrity.canonical import parse_time
+from ledger.integrity.record import Record, decode_record
+from ledger.integrity.verify import StoredRow
+
+Stamp = dict[str, Any]
+"""The :class:`~ledger.domain.rules.facts.Recorded` fields of one event, as keyword arguments."""
+
+
+def build_world(rows: Iterable[Sequence[StoredRow]], until: datetime | None = None) -> f.World:
+    """The world of facts from ``rows`` (pages of stored rows in log order, as
+    ``LedgerApplication.rows()`` yields them), as recorded up to ``until`` if given."""
+    builder = _Builder()
+    for page in rows:
+        for row in page:
+            record = decode_record(row.state)
+            recorded_at = parse_time(record.header["recorded_at"])
+            if until is not None and recorded_at > until:
+                return builder.world()
+            builder.add(record, recorded_at)
+    return builder.world()
+
+
+class _Builder:
+    """Collects each aggregate's facts in mutable drafts, then freezes them into a World."""
+
+    def __init__(self) -> None:
+        self.drafts: dict[str, dict[UUID, dict[str, Any]]] = {kind: {} for kind in _KINDS}
+        self.reports: list[f.ReportFact] = []
+        self.rule_sets: list[f.RuleSetFact] = []
+        self.corrections: list[f.CorrectionFact] = []
+        self.events: list[f.EventFact] = []
+        self.withheld: list[int] = []
+
+    def add(self, record: Record, recorded_at: datetime) -> None:
+        header = record.header
+        event_type = header["type"]
+        known = EVENT_TYPES.get(event_type)
+        if known is None:
+            raise RecordDecodeError(
+                f"event {record.seq} has type {event_type!r}, which this ledger does not know"
+            )
+        try:
+            stream = UUID(header["stream"])
+        except ValueError as e:
+            raise RecordDecodeError(f"event {record.seq}: stream is not a UUID") from e
+        stamp: Stamp = {
+            "position": record.seq,
+            "occurred_at": parse_time(header["occurred_at"]),
+            "recorded_at": recorded_at,
+            "actor": header["actor"],
+        }
+        self.events.append(f.EventFact(**stamp, type=event_type, stream=stream))
+        if record.withheld:
+            self.withheld.append(record.seq)
+            return
+        try:
+            payload = known.payload_model.model_validate_json(json.dumps(record.body["payload"]))
+        except ValidationError as e:
+            raise RecordDecodeError(
+                f"event {record.seq} ({event_type}): the payload does not match its type: {e}"
+            ) from e
+        handler = _HANDLERS.get(event_type)
+        if handler is not None:
+            handler(self, stream, stamp, payload)
+
+    def start(self, kind: str, stream: UUID, fields: dict[str, Any]) -> None:
+        self.drafts[kind][stream] = {"id": stream, **fields}
+
+    def append(self, kind: str, stream: UUID, name: str, fact: Any) -> None:
+        draft = self.drafts[kind].get(stream)
+        if draft is not None:  # skipped when the stream's opening was withheld
+            draft.setdefault(name, []).append(fact)
+
+    def set(self, kind: str, stream: UUID, name: str, value: Any) -> None:
+        draft = self.drafts[kind].get(stream)
+        if draft is not None:
+            draft[name] = value
+
+    def world(self) -> f.World:
+        frozen = {kind: _freeze(cls, self.drafts[kind]) for kind, cls in _KINDS.items()}
+        return f.World(
+            members=frozen["members"],
+            bodies=frozen["bodies"],
+            matters=frozen["matters"],
+            meetings=frozen["meetings"],
+            emergencies=frozen["emergencies"],
+            delegations=frozen["delegations"],
+            reports=tuple(self.reports),
+            rule_sets=tuple(self.rule_sets),
+            corrections=tuple(self.corrections),
+            events=tuple(self.events),
+            withheld=tuple(self.withheld),
+        )
+
+
+_KINDS: dict[str, type[Any]] = {
+    "members": f.MemberFacts,
+    "bodies": f.BodyFacts,
+    "matters": f.MatterFacts,
+    "meetings": f.MeetingFacts,
+    "emergencies": f.EmergencyFacts,
+    "delegations": f.DelegationFacts,
+}
+
+
+def _freeze(cls: type[Any], drafts: dict[UUID, dict[str, Any]]) -> dict[UUID, Any]:
+    return {
+        ident: cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in draft.items()})
+        for ident, draft in drafts.items()
+    }
+
+
+# --- handlers: one per event type that carries facts --------------------------------------------
+
+Handler = Callable[[_Builder, UUID, Stamp, Any], None]
+_HANDLERS: dict[str, Handler] = {}
+
+
+def _on(event_type: str) -> Callable[[Handler], Handler]:
+    if event_type not in EVENT_TYPES:  # pragma: no cover - a programming error caught at import
+        raise RuntimeError(f"no event type {event_type!r}")
+
+    def register(handler: Handler) -> Handler:
+        _HANDLERS[event_type] = handler
+        return handler
+
+    return register
+
+
+def _appends(event_type: str, kind: str, name: str, make: Callable[[Stamp, Any], Any]) -> None:
+    """Register a handler that appends ``make(stamp, payload)`` to a draft's list ``name``."""
+
+    def handler(b: _Builder, stream: UUID, stamp: Stamp, p: Any) -> None:
+        b.append(kind, stream, name, make(stamp, p))
+
+    _on(event_type)(handler)
+
+
+def _recorded(stamp: Stamp) -> f.Recorded:
+    return f.Recorded(**stamp)
+
+
+@_on("member.registered")
+def _member_registered(b: _Builder, stream: UUID, stamp: Stamp, p: Any) -> None:
+    b.start("members", stream, {"name": p.name, "title": p.title, "registered": _recorded(stamp)})
+
+
+_appends(
+    "member.assigned",
+    "members",
+    "assignments",
+    lambda s, p: f.PostsHeld(**s, posts=p.posts, in_charge=p.in_charge, liaison=p.liaison),
+)
+
+
+@_on("member.left")
+def _member_left(b: _Builder, stream: UUID, stamp: Stamp, p: Any) -> None:
+    b.set("members", stream, "left", _recorded(stamp))
+
+
+@_on("body.established")
+def _body_established(b: _Builder, stream: UUID, stamp: Stamp, p: Any) -> None:
+    b.start("bodies", stream, {"kind": p.kind, "name": p.name, "established": _recorded(stamp)})
+
+
+_appends(
+    "body.member_joined",
+    "bodies",
+    "changes",
+    lambda s, p: f.MembershipChange(**s, member=p.member, joined=True),
+)
+_appends(
+    "body.member_left",
+    "bodies",
+    "changes",
+    lambda s, p: f.MembershipChange(**s, member=p.member, joined=False),
+)
+
+
+@_on("matter.opened")
+def _matter_opened(b: _Builder, stream: UUID, stamp: Stamp, p: Any) -> None:
+    b.start(
+        "matters",
+        stream,
+        {
+            "opened": _recorded(stamp),
+            "title": p.title,
+            "body": p.body,
+            "in_charge": p.in_charge,
+            "areas": p.areas,
+            "major": p.major,
+            "technical": p.technical,
+            "public_interest": p.public_interest,
+            "cadre": p.cadre,
+            "confidential": p.confidential,
+        },
+    )
+
+
+_MATTER_ACTS: dict[str, tuple[str, Callable[[Stamp, Any], Any]]] = {
+    "matter.research_recorded": (
+        "research",
+        lambda s, p: f.ResearchFact(**s, by=p.by, summary=p.summary),
+    ),
+    "matter.alternative_added": (
+        "alternatives",
+        lambda s, p: f.AlternativeFact(**s, title=p.title),
+    ),
+    "matter.consulted": (
+        "consultations",
+        lambda s, p: f.ConsultationFact(
+            **s,
+            kind=p.kind,
+            party=p.party,
+            opened_on=p.opened_on,
+            closed_on=p.closed_on,
+            signed_by=p.signed_by,
+        ),
+    ),
+    "matter.cross_portfolio_consulted": (
+        "cross_portfolio",
+        lambda s, p: f.CrossPortfolioFact(**s, member=p.member),
+    ),
+    "matter.proposed": ("proposals", lambda s, p: f.ProposalFact(**s, by=p.by)),
+    "matter.coordinated": ("coordinations", lambda s, p: f.CoordinationFact(**s, by=p.by)),
+    "matter.agenda_approved": (
+        "approvals",
+        lambda s, p: f.ApprovalFact(**s, by=p.by, delegation=p.delegation),
+    ),
+    "matter.decided": (
+        "decisions",
+        lambda s, p: f.DecisionFact(
+            **s, meeting=p.meeting, body=p.body, outcome=p.outcome, basis=p.basis
+        ),
+    ),
+    "matter.deferred": (
+        "deferrals",
+        lambda s, p: f.MatterDeferralFact(**s, meeting=p.meeting, reason=p.reason),
+    ),
+    "matter.assignment_made": (
+        "assignments",
+        lambda s, p: f.AssignmentFact(
+            **s, assignment=p.assignment, to=p.to, task=p.task, deadline=p.deadline
+        ),
+    ),
+    "matter.progress_reported": (
+        "progress",
+        lambda s, p: f.ProgressFact(**s, assignment=p.assignment, by=p.by, completed=p.completed),
+    ),
+    "matter.supervision_checked": (
+        "supervisions",
+        lambda s, p: f.SupervisionFact(**s, by=p.by, satisfactory=p.satisfactory),
+    ),
+    "matter.reconsideration_agreed": (
+        "reconsiderations",
+        lambda s, p: f.ReconsiderationFact(
+            **s,
+            meeting=p.meeting,
+            body=p.body,
+            votes_for=p.votes_for,
+            roster_size=p.roster_size,
+            reason=p.reason,
+        ),
+    ),
+    "matter.changed": (
+        "changes",
+        lambda s, p: f.ChangeFact(
+            **s, body=p.body, meeting=p.meeting, summary=p.summary, major=p.major
+        ),
+    ),
+    "matter.revoked": (
+        "revocations",
+        lambda s, p: f.RevocationFact(**s, body=p.body, meeting=p.meeting, reason=p.reason),
+    ),
+    "matter.published": ("publications", lambda s, p: f.PublicationFact(**s, channel=p.channel)),
+}
+for _type, (_name, _make) in _MATTER_ACTS.items():
+    _appends(_type, "matters", _name, _make)
+
+
+@_on("meeting.scheduled")
+def _meeting_scheduled(b: _Builder, stream: UUID, stamp: Stamp, p: Any) -> None:
+    b.start(
+        "meetings",
+        stream,
+        {
+            "scheduled": _recorded(stamp),
+            "body": p.body,
+            "title": p.title,
+            "chair": p.chair,
+            "scheduled_for": p.scheduled_for,
+            "agenda": list(p.agenda),
+        },
+    )
+
+
+@_on("meeting.item_added")
+def _item_added(b: _Builder, stream: UUID, stamp: Stamp, p: Any) -> None:
+    b.append("meetings", stream, "agenda", p.matter)
+    b.append("meetings", stream, "items_added", f.ItemAddedFact(**stamp, matter=p.matter))
+
+
+@_on("meeting.opened")
+def _meeting_opened(b: _Builder, stream: UUID, stamp: Stamp, p: Any) -> None:
+    absences = tuple(
+        f.AbsenceFact(member=a.member, reason=a.reason, on_leave=a.on_leave) for a in p.absent
+    )
+    opening = f.OpeningFact(
+        **stamp, opened_at=p.opened_at, roster=p.roster, present=p.present, absences=absences
+    )
+    b.set("meetings", stream, "opening", opening)
+
+
+@_on("meeting.closed")
+def _meeting_closed(b: _Builder, stream: UUID, stamp: Stamp, p: Any) -> None:
+    b.set("meetings", stream, "closing", f.ClosingFact(**stamp, closed_at=p.closed_at))
+
+
+_MEETING_ACTS: dict[str, tuple[str, Callable[[Stamp, Any], Any]]] = {
+    "meeting.notice_sent": (
+        "notices",
+        lambda s, p: f.NoticeFact(**s, sent_at=p.sent_at, materials=p.materials),
+    ),
+    "meeting.interest_declared": (
+        "interests",
+        lambda s, p: f.InterestFact(**s, item=p.item, member=p.member, interest=p.interest),
+    ),
+    "meeting.withdrawal_declared": (
+        "withdrawals",
+        lambda s, p: f.WithdrawalFact(**s, item=p.item, member=p.member),
+    ),
+    "meeting.presented": (
+        "presentations",
+        lambda s, p: f.PresentationFact(**s, item=p.item, by=p.by),
+    ),
+    "meeting.opinion_stated": (
+        "opinions",
+        lambda s, p: f.OpinionFact(**s, item=p.item, member=p.member, stance=p.stance),
+    ),
+    "meeting.written_view_submitted": (
+        "written_views",
+        lambda s, p: f.WrittenViewFact(**s, item=p.item, member=p.member, stance=p.stance),
+    ),
+    "meeting.item_deferred": (
+        "deferrals",
+        lambda s, p: f.ItemDeferralFact(**s, item=p.item, reason=p.reason),
+    ),
+    "meeting.vote_taken": (
+        "votes",
+        lambda s, p: f.VoteFact(
+            **s,
+            item=p.item,
+            method=p.method,
+            ballots_cast=p.ballots_cast,
+            votes_for=p.votes_for,
+            votes_against=p.votes_against,
+            abstentions=p.abstentions,
+            invalid=p.invalid,
+            ballots=tuple(f.BallotFact(member=x.member, choice=x.choice) for x in p.ballots),
+            bundled_with=p.bundled_with,
+        ),
+    ),
+    "meeting.result_announced": (
+        "announcements",
+        lambda s, p: f.AnnouncementFact(
+            **s, item=p.item, outcome=p.outcome, by=p.by, reasons=p.reasons
+        ),
+    ),
+    "meeting.minutes_issued": (
+        "minutes",
+        lambda s, p: f.MinutesFact(**s, issued_at=p.issued_at, by=p.by),
+    ),
+}
+for _type, (_name, _make) in _MEETING_ACTS.items():
+    _appends(_type, "meetings", _name, _make)
+
+
+@_on("emergency.action_taken")
+def _emergency_taken(b: _Builder, stream: UUID, stamp: Stamp, p: Any) -> None:
+    b.start(
+        "emergencies",
+        stream,
+        {
+            "taken": _recorded(stamp),
+            "by": p.by,
+            "summary": p.summary,
+            "taken_at": p.taken_at,
+            "matter": p.matter,
+        },
+    )
+
+
+_appends(
+    "emergency.reported",
+    "emergencies",
+    "reports",
+    lambda s, p: f.EmergencyReportFact(**s, meeting=p.meeting, reported_at=p.reported_at, by=p.by),
+)
+_appends(
+    "emergency.acknowledged",
+    "emergencies",
+    "acknowledgements",
+    lambda s, p: f.AcknowledgementFact(**s, meeting=p.meeting, outcome=p.outcome),
+)
+
+
+@_on("report.delivered")
+def _report_delivered(b: _Builder, stream: UUID, stamp: Stamp, p: Any) -> None:
+    b.reports.append(
+        f.ReportFact(
+            **stamp,
+            id=stream,
+            kind=p.kind,
+            by=p.by,
+            to_body=p.to_body,
+            meeting=p.meeting,
+            period_start=p.period_start,
+            period_end=p.period_end,
+        )
+    )
+
+
+@_on("delegation.granted")
+def _delegation_granted(b: _Builder, stream: UUID, stamp: Stamp, p: Any) -> None:
+    b.start(
+        "delegations",
+        stream,
+        {
+            "granted": _recorded(stamp),
+            "grantor": p.grantor,
+            "grantee": p.grantee,
+            "power": p.power,
+            "valid_from": p.valid_from,
+            "valid_until": p.valid_until,
+        },
+    )
+
+
+@_on("delegation.withdrawn")
+def _delegation_withdrawn(b: _Builder, stream: UUID, stamp: Stamp, p: Any) -> None:
+    b.set("delegations", stream, "withdrawn", _recorded(stamp))
+
+
+def _rule_set(b: _Builder, stream: UUID, stamp: Stamp, p: Any) -> None:
+    parameters = tuple(
+        f.RuleParameterFact(rule=x.rule, name=x.name, value=x.value) for x in p.parameters
+    )
+    b.rule_sets.append(
+        f.RuleSetFact(**stamp, version=p.version, parameters=parameters, source=p.source)
+    )
+
+
+_on("ruleset.adopted")(_rule_set)
+_on("ruleset.readopted")(_rule_set)
+
+
+@_on("correction.recorded")
+def _correction(b: _Builder, stream: UUID, stamp: Stamp, p: Any) -> None:
+    b.corrections.append(
+        f.CorrectionFact(
+            **stamp,
+            corrects=p.corrects,
+            corrects_type=p.corrects_type,
+            reason=p.reason,
+            correction=p.correction,
+        )
+    )
