@@ -132,6 +132,7 @@ class AgendaApproval(Payload):
 
     by: UUID
     delegation: UUID | None = None
+    meeting: UUID | None = None  # the meeting the item is approved for, when named
 
 
 class DecisionBasis(Payload):
@@ -151,6 +152,7 @@ class DecisionBasis(Payload):
     threshold_numerator: SafeInt  # the share of the roster needed: 1/2, or 2/3 ...
     threshold_denominator: SafeInt
     strict: bool  # "more than" (True) or "at least" (False)
+    base_size: SafeInt  # how many the share is of: the roster, less withdrawn unless counted
     votes_needed: SafeInt
     rule: str  # the rule id and version the threshold came from, e.g. "majority@1"
     computed_outcome: str

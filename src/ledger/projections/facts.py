@@ -249,7 +249,7 @@ _MATTER_ACTS: dict[str, tuple[str, Callable[[Stamp, Any], Any]]] = {
     "matter.coordinated": ("coordinations", lambda s, p: f.CoordinationFact(**s, by=p.by)),
     "matter.agenda_approved": (
         "approvals",
-        lambda s, p: f.ApprovalFact(**s, by=p.by, delegation=p.delegation),
+        lambda s, p: f.ApprovalFact(**s, by=p.by, delegation=p.delegation, meeting=p.meeting),
     ),
     "matter.decided": (
         "decisions",

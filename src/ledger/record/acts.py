@@ -206,6 +206,9 @@ class ApproveAgenda(ActBase):
     matter: Ref
     by: Ref
     delegation: Ref | None = None
+    meeting: Ref | None = Field(
+        default=None, description="The meeting the item is approved for (optional)."
+    )
 
 
 class AssignTask(Aliased):

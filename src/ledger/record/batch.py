@@ -415,7 +415,8 @@ def _approve(b: Batch, act: a.ApproveAgenda) -> list[Aggregate]:
     delegation = None
     if act.delegation is not None:
         delegation = b.get(Delegation, act.delegation, "delegation", UnknownRecordError).id
-    payload = AgendaApproval(by=by, delegation=delegation)
+    meeting = b.meeting(act.meeting).id if act.meeting is not None else None
+    payload = AgendaApproval(by=by, delegation=delegation, meeting=meeting)
     return _prepare(b, act, act.matter, payload, Matter.AgendaApproved, str(by))
 
 
@@ -697,6 +698,7 @@ def decision_basis(b: Batch, meeting: Meeting, item: UUID) -> DecisionBasis:
         threshold_numerator=share.numerator,
         threshold_denominator=share.denominator,
         strict=share.strict,
+        base_size=len(base),
         votes_needed=needed,
         rule=f"majority@{b.ruleset_version}",
         computed_outcome=computed.value,

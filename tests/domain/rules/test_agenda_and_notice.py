@@ -93,3 +93,30 @@ def test_notice_period_no_secretary_general_names_the_office(ledger: CountyLedge
 
 def test_notice_period_four_days_is_compliant(ledger: CountyLedger) -> None:
     assert ledger.clean("notice-period", county_rest(), as_of=AS_OF)
+
+
+def test_agenda_approval_for_another_meeting_does_not_count(ledger: CountyLedger) -> None:
+    acts = edited(county_rest(), "matter.approve_agenda", {"meeting": "m0"})
+    approval = next(i for i, a in enumerate(acts) if a["act"] == "matter.approve_agenda")
+    earlier = {
+        "act": "meeting.schedule",
+        "as": "m0",
+        "body": "sc",
+        "title": "县委常委会第2次会议",
+        "scheduled_for": "2026-02-10T09:00:00+08:00",
+        "chair": "wang",
+        "at": "2026-02-09T09:00:00+08:00",
+    }
+    found = ledger.found("agenda-approval", [*acts[:approval], earlier, *acts[approval:]])
+    assert found.subject_id == ledger.id("water")
+    assert "without its agenda being approved" in found.message
+
+
+def test_agenda_approval_naming_the_meeting_is_compliant(ledger: CountyLedger) -> None:
+    acts = county_rest()
+    approval = next(i for i, a in enumerate(acts) if a["act"] == "matter.approve_agenda")
+    schedule = next(i for i, a in enumerate(acts) if a["act"] == "meeting.schedule")
+    later = {**acts[approval], "meeting": "m1", "at": "2026-02-18T11:00:00+08:00"}
+    moved = [*acts[:approval], acts[schedule], later]
+    moved += [a for i, a in enumerate(acts) if i > approval and i != schedule]
+    assert ledger.clean("agenda-approval", moved)

@@ -502,7 +502,9 @@ def check_agenda_approval(
         if _body_kind(world, decision.body) is not BodyKind.STANDING_COMMITTEE:
             continue
         opened = _meeting_start(world, decision)
-        approvals = _by(matter.approvals, opened)
+        approvals = [
+            a for a in _by(matter.approvals, opened) if a.meeting in (None, decision.meeting)
+        ]
         if not approvals:
             found.append(
                 _finding(
@@ -654,7 +656,8 @@ def check_majority(world: World, params: Mapping[str, Any], as_of: datetime) -> 
             share = Share(basis.threshold_numerator, basis.threshold_denominator, basis.strict)
         withdrawn = set(basis.withdrawn)
         base = [m for m in basis.roster if count_withdrawn or m not in withdrawn]
-        needed = share.needed(len(base))
+        size = basis.base_size or len(base)  # the base as recorded, when the basis has it
+        needed = share.needed(size)
         computed = Outcome.ADOPTED if basis.votes_for >= needed else Outcome.REJECTED
         if decision.outcome is computed:
             continue
@@ -673,9 +676,9 @@ def check_majority(world: World, params: Mapping[str, Any], as_of: datetime) -> 
                 responsible(_chair(world, decision.meeting) or _actor_member(decision)),
                 decision.body,
                 f"matter {matter.title!r} was announced {decision.outcome.value} with "
-                f"{basis.votes_for} votes for; {share} of the {len(base)} who should attend "
+                f"{basis.votes_for} votes for; {share} of the {size} who should attend "
                 f"needs {needed}, so it is {computed.value}",
-                f"事项《{matter.title}》赞成{basis.votes_for}票，应到会{len(base)}人"
+                f"事项《{matter.title}》赞成{basis.votes_for}票，应到会{size}人"
                 f"需{needed}票，结果应为{_outcome_zh(computed)}，却宣布为"
                 f"{_outcome_zh(decision.outcome)}",
                 decision.occurred_at,

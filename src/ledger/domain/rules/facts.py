@@ -188,6 +188,7 @@ class ApprovalFact(Recorded):
 
     by: UUID
     delegation: UUID | None = None
+    meeting: UUID | None = None  # the meeting it was approved for, when named
 
 
 @dataclass(frozen=True, kw_only=True)
