@@ -108,6 +108,7 @@ def _register() -> None:
         member,
         record,
         rules,
+        trace,
         verify,
     )
 
@@ -122,6 +123,12 @@ def _register() -> None:
         act.act,
         rules.rules,
         findings.findings,
+        trace.trace,
+        trace.archive,
+        trace.history,
+        trace.person,
+        trace.replay,
+        trace.rebuild,
         record.schema,
         demo.demo,
     ):

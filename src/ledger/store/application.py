@@ -188,6 +188,13 @@ class LedgerApplication(Application[UUID]):
             ]
             start = notifications[-1].id
 
+    def rows_at(self, ids: Sequence[int]) -> list[StoredRow]:
+        """The stored rows with these storage ids, in log order."""
+        return [
+            StoredRow(n.id, str(n.originator_id), n.originator_version, n.topic, n.state)
+            for n in self.recorder.select_rows(ids)  # type: ignore[attr-defined]
+        ]
+
     def event_at(self, position: int) -> Record | None:
         """The decoded record at log ``position`` (storage ids never run behind positions)."""
         for page in self.rows(after=position - 1, page=64):

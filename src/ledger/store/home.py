@@ -10,6 +10,7 @@
       checkpoint.txt      the newest signed checkpoint (C2SP tlog-checkpoint)
       checkpoint.tree     the Merkle compact range at that checkpoint, to extend it cheaply
       content/            materials by SHA-256 digest
+      index.sqlite        the read index (a cache; `ledger rebuild` makes it again)
 """
 
 from __future__ import annotations
@@ -57,6 +58,10 @@ class LedgerHome:
     @property
     def sqlite_path(self) -> Path:
         return self.path / "ledger.sqlite"
+
+    @property
+    def index_path(self) -> Path:
+        return self.path / "index.sqlite"
 
     @property
     def keys_dir(self) -> Path:

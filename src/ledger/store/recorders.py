@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from eventsourcing.persistence import IntegrityError as StoreIntegrityError
-from eventsourcing.persistence import OperationalError, StoredEvent
+from eventsourcing.persistence import Notification, OperationalError, StoredEvent
 from eventsourcing.postgres import PostgresAggregateRecorder, PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
 from psycopg import Cursor
@@ -56,6 +56,29 @@ class SealingSQLiteRecorder(SQLiteApplicationRecorder):
 
     sealer: Sealer | None = None
 
+    def select_rows(self, ids: Sequence[int]) -> list[Notification]:
+        """The stored rows with these storage ids, in log order (for the read index)."""
+        found: list[Notification] = []
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
+            statement = (
+                f"SELECT rowid, * FROM {self.events_table_name} "
+                f"WHERE rowid IN ({','.join('?' * len(chunk))})"
+            )
+            with self.datastore.transaction(commit=False) as c:
+                c.execute(statement, chunk)
+                found += [
+                    Notification(
+                        id=row["rowid"],
+                        originator_id=self.convert_originator_id(row["originator_id"]),
+                        originator_version=row["originator_version"],
+                        topic=row["topic"],
+                        state=row["state"],
+                    )
+                    for row in c.fetchall()
+                ]
+        return sorted(found, key=lambda n: n.id)
+
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
@@ -90,6 +113,24 @@ class SealingPostgresRecorder(PostgresApplicationRecorder):
     """PostgreSQL recorder that seals after taking eventsourcing's table lock."""
 
     sealer: Sealer | None = None
+
+    def select_rows(self, ids: Sequence[int]) -> list[Notification]:
+        """The stored rows with these storage ids, in log order (for the read index)."""
+        statement = SQL(
+            "SELECT * FROM {0}.{1} WHERE notification_id = ANY(%s) ORDER BY notification_id"
+        ).format(Identifier(self.datastore.schema), Identifier(self.events_table_name))
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(statement, (list(ids),))
+            return [
+                Notification(
+                    id=row["notification_id"],
+                    originator_id=row["originator_id"],
+                    originator_version=row["originator_version"],
+                    topic=row["topic"],
+                    state=bytes(row["state"]),
+                )
+                for row in curs.fetchall()
+            ]
 
     def _create_table(self, curs: Cursor[DictRow]) -> None:
         # eventsourcing runs its CREATE statements (and CREATE OR REPLACE FUNCTION) each time

@@ -22,6 +22,8 @@ from ledger.integrity.checkpoint import Checkpoint, parse_checkpoint
 from ledger.integrity.keys import SigningKey
 from ledger.integrity.record import Sealer
 from ledger.integrity.verify import Report, Verifier
+from ledger.projections.index import LedgerIndex
+from ledger.projections.views import Reader
 from ledger.record.acts import Act
 from ledger.record.batch import Batch
 from ledger.store.application import LedgerApplication, TreeState
@@ -325,6 +327,22 @@ class LedgerService:
         self.publish_checkpoint()
 
     # --- reading -----------------------------------------------------------------------------
+
+    def index(self, on_progress: Callable[[int], None] | None = None) -> LedgerIndex:
+        """The read index, brought up to date with the log (each event applied once)."""
+        index = LedgerIndex(self.home.index_path)
+        index.catch_up(lambda after: self.app.rows(after=after), on_progress)
+        return index
+
+    def reader(self) -> Reader:
+        """Answers to read questions (trace, archive, history, person) from the index."""
+        return Reader(self.index(), self.app.rows_at)
+
+    def rebuild_index(self, on_progress: Callable[[int], None] | None = None) -> LedgerIndex:
+        """Throw the read index away and build it again from the events alone."""
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(self.home.index_path) + suffix).unlink(missing_ok=True)
+        return self.index(on_progress)
 
     def verify(
         self,

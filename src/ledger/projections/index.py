@@ -1,0 +1,310 @@
+"""The read index: which events concern which subject, kept up to date with eventsourcing's
+tracking so that each event is applied exactly once, and rebuildable from the log at any time.
+
+It holds no facts of its own, only where to find them: for each event its position, storage
+row, times, type and actor; for each subject (member, body, matter, meeting, emergency action,
+review …) its label; and for each event the subjects it concerns (its own stream, and every known
+subject its payload names). Reads then fetch just the events a question needs from the store,
+rather than replaying the whole log (docs/architecture.md, "Reading").
+
+The index lives in ``HOME/index.sqlite``, beside the ledger, whatever the store: it is a cache,
+and ``ledger rebuild`` makes it again from the events alone.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from eventsourcing.persistence import Tracking
+from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore, SQLiteTrackingRecorder
+
+from ledger.integrity.verify import StoredRow
+
+INDEX_NAME = "ledger-index"
+"""The tracking name of the index (its row in eventsourcing's ``tracking`` table)."""
+
+CONTEXT_KINDS = ("ledger", "member", "body", "delegation", "ruleset", "key", "report")
+"""Kinds of events every question may need: who held which post, who sat on which body."""
+
+LABELS = {
+    "member.registered": ("member", "name"),
+    "body.established": ("body", "name"),
+    "matter.opened": ("matter", "title"),
+    "meeting.scheduled": ("meeting", "title"),
+    "emergency.action_taken": ("emergency", "summary"),
+    "review.opened": ("review", "reason"),
+    "report.delivered": ("report", "summary"),
+    "delegation.granted": ("delegation", "power"),
+    "correction.recorded": ("correction", "reason"),
+}
+
+
+@dataclass(frozen=True)
+class IndexedEvent:
+    """One event as the index knows it."""
+
+    position: int
+    row: int
+    recorded_at: str
+    occurred_at: str
+    type: str
+    stream: str
+    actor: str
+    endorsed: bool
+
+
+class IndexRecorder(SQLiteTrackingRecorder):
+    """eventsourcing's SQLite tracking recorder, with the index's own tables beside ``tracking``;
+    each page of events and its tracking row are written in one transaction."""
+
+    def construct_create_table_statements(self) -> list[str]:
+        return [
+            *super().construct_create_table_statements(),
+            "CREATE TABLE IF NOT EXISTS events ("
+            "position INTEGER PRIMARY KEY, row INTEGER NOT NULL, recorded_at TEXT NOT NULL, "
+            "occurred_at TEXT NOT NULL, type TEXT NOT NULL, kind TEXT NOT NULL, "
+            "stream TEXT NOT NULL, actor TEXT NOT NULL, endorsed INTEGER NOT NULL)",
+            "CREATE INDEX IF NOT EXISTS events_kind ON events (kind, position)",
+            "CREATE INDEX IF NOT EXISTS events_stream ON events (stream, position)",
+            "CREATE INDEX IF NOT EXISTS events_recorded ON events (recorded_at)",
+            "CREATE TABLE IF NOT EXISTS refs ("
+            "subject TEXT NOT NULL, position INTEGER NOT NULL, "
+            "PRIMARY KEY (subject, position)) WITHOUT ROWID",
+            "CREATE TABLE IF NOT EXISTS subjects ("
+            "id TEXT PRIMARY KEY, kind TEXT NOT NULL, label TEXT NOT NULL, "
+            "position INTEGER NOT NULL)",
+            "CREATE INDEX IF NOT EXISTS subjects_label ON subjects (label)",
+        ]
+
+    def write(
+        self,
+        events: list[tuple[Any, ...]],
+        refs: list[tuple[str, int]],
+        subjects: list[tuple[str, str, str, int]],
+        tracking: Tracking,
+    ) -> None:
+        with self.datastore.transaction(commit=True) as c:
+            self._write(c, events, refs, subjects)
+            self._insert_tracking(c, tracking)
+
+    @staticmethod
+    def _write(
+        c: SQLiteCursor,
+        events: list[tuple[Any, ...]],
+        refs: list[tuple[str, int]],
+        subjects: list[tuple[str, str, str, int]],
+    ) -> None:
+        c.executemany("INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?)", events)
+        c.executemany("INSERT OR IGNORE INTO refs VALUES (?,?)", refs)
+        c.executemany("INSERT OR IGNORE INTO subjects VALUES (?,?,?,?)", subjects)
+
+    def query(self, statement: str, params: Sequence[Any] = ()) -> list[Any]:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(statement, list(params))
+            return list(c.fetchall())
+
+
+class LedgerIndex:
+    """A ledger's read index in a SQLite file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.datastore = SQLiteDatastore(str(path), lock_timeout=60)
+        self.recorder = IndexRecorder(self.datastore)
+        self.recorder.create_table()
+        self._known: set[str] | None = None
+
+    def close(self) -> None:
+        self.datastore.close()
+
+    @property
+    def tracked(self) -> int:
+        """The storage row of the last event applied (0 for none)."""
+        return self.recorder.max_tracking_id(INDEX_NAME) or 0
+
+    def catch_up(
+        self,
+        pages: Callable[[int], Iterable[Sequence[StoredRow]]],
+        on_progress: Callable[[int], None] | None = None,
+    ) -> int:
+        """Apply every event after the tracked one (``pages(after)`` yields them); returns how
+        many. A concurrent catch-up that applied a page first makes this one stop: tracking
+        refuses to apply a row twice."""
+        from eventsourcing.persistence import IntegrityError
+
+        known = self._known_subjects()
+        applied = 0
+        for page in pages(self.tracked):
+            if not page:
+                continue
+            events, refs, subjects = _entries(page, known)
+            try:
+                self.recorder.write(events, refs, subjects, Tracking(INDEX_NAME, page[-1].row))
+            except IntegrityError:
+                self._known = None
+                return applied  # another process indexed these rows first
+            applied += len(page)
+            if on_progress:
+                on_progress(applied)
+        return applied
+
+    def _known_subjects(self) -> set[str]:
+        if self._known is None:
+            self._known = {r[0] for r in self.recorder.query("SELECT id FROM subjects")}
+        return self._known
+
+    # --- questions ----------------------------------------------------------------------------
+
+    def subject(self, ref: str) -> tuple[str, str, str] | None:
+        """A subject (id, kind, label) by id, or by exact label when that label is unique."""
+        rows = self.recorder.query("SELECT id, kind, label FROM subjects WHERE id = ?", [ref])
+        if not rows:
+            rows = self.recorder.query(
+                "SELECT id, kind, label FROM subjects WHERE label = ? LIMIT 2", [ref]
+            )
+            if len(rows) != 1:
+                return None
+        return (rows[0][0], rows[0][1], rows[0][2])
+
+    def subjects(self, kind: str) -> list[tuple[str, str, int]]:
+        """Every subject of a kind: (id, label, position where it began)."""
+        rows = self.recorder.query(
+            "SELECT id, label, position FROM subjects WHERE kind = ? ORDER BY position", [kind]
+        )
+        return [(r[0], r[1], r[2]) for r in rows]
+
+    def rows_for(self, subject: str, until: str | None = None) -> list[int]:
+        """Storage rows of the events a question about ``subject`` needs: the context (members,
+        bodies, delegations, rule sets, keys), every event naming the subject, and every event
+        of the meetings, emergencies and reviews that name it."""
+        limit = " AND e.recorded_at <= ?" if until else ""
+        extra = [until] if until else []
+        context = self.recorder.query(
+            f"SELECT e.row FROM events e WHERE e.kind IN ({','.join('?' * len(CONTEXT_KINDS))})"
+            + limit,
+            [*CONTEXT_KINDS, *extra],
+        )
+        direct = self.recorder.query(
+            "SELECT e.row, e.stream, e.kind FROM refs r JOIN events e ON e.position = r.position "
+            "WHERE r.subject = ?" + limit,
+            [subject, *extra],
+        )
+        streams = {r[1] for r in direct if r[2] in ("meeting", "emergency", "review")}
+        linked: list[Any] = []
+        for stream in sorted(streams):
+            linked += self.recorder.query(
+                "SELECT e.row FROM events e WHERE e.stream = ?" + limit, [stream, *extra]
+            )
+        return sorted({r[0] for r in (*context, *direct, *linked)})
+
+    def events_of(self, subject: str, until: str | None = None) -> list[IndexedEvent]:
+        """Every event naming ``subject`` (its stream's and others that refer to it), in order."""
+        limit = " AND e.recorded_at <= ?" if until else ""
+        rows = self.recorder.query(
+            "SELECT e.* FROM refs r JOIN events e ON e.position = r.position "
+            "WHERE r.subject = ?" + limit + " ORDER BY e.position",
+            [subject, *([until] if until else [])],
+        )
+        return [_indexed(r) for r in rows]
+
+    def endorsed(self, positions: Iterable[int]) -> set[int]:
+        """Which of these positions carry the actor's own signature."""
+        wanted = list(positions)
+        found: set[int] = set()
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            rows = self.recorder.query(
+                f"SELECT position FROM events WHERE endorsed = 1 AND position IN "
+                f"({','.join('?' * len(chunk))})",
+                chunk,
+            )
+            found |= {r[0] for r in rows}
+        return found
+
+    def position_at(self, moment: str) -> int:
+        """The last position recorded at or before ``moment`` (canonical time text)."""
+        rows = self.recorder.query(
+            "SELECT MAX(position) FROM events WHERE recorded_at <= ?", [moment]
+        )
+        return int(rows[0][0] or 0)
+
+    def dump(self) -> dict[str, list[tuple[Any, ...]]]:
+        """Every table's rows in a stable order (to compare a rebuild with the live index)."""
+        return {
+            "events": [tuple(r) for r in self.recorder.query("SELECT * FROM events ORDER BY 1")],
+            "refs": [tuple(r) for r in self.recorder.query("SELECT * FROM refs ORDER BY 1, 2")],
+            "subjects": [
+                tuple(r) for r in self.recorder.query("SELECT * FROM subjects ORDER BY 1")
+            ],
+        }
+
+
+def _indexed(row: Any) -> IndexedEvent:
+    return IndexedEvent(
+        position=row["position"],
+        row=row["row"],
+        recorded_at=row["recorded_at"],
+        occurred_at=row["occurred_at"],
+        type=row["type"],
+        stream=row["stream"],
+        actor=row["actor"],
+        endorsed=bool(row["endorsed"]),
+    )
+
+
+def _entries(
+    page: Sequence[StoredRow], known: set[str]
+) -> tuple[list[tuple[Any, ...]], list[tuple[str, int]], list[tuple[str, str, str, int]]]:
+    events: list[tuple[Any, ...]] = []
+    refs: list[tuple[str, int]] = []
+    subjects: list[tuple[str, str, str, int]] = []
+    for row in page:
+        header_bytes, seal_bytes, body_bytes = row.state.split(b"\n")
+        header = json.loads(header_bytes)
+        body = json.loads(body_bytes)
+        position = header["seq"]
+        stream = header["stream"]
+        event_type = header["type"]
+        events.append(
+            (
+                position,
+                row.row,
+                header["recorded_at"],
+                header["occurred_at"],
+                event_type,
+                event_type.split(".", 1)[0],
+                stream,
+                header["actor"],
+                int(b'"role":"act"' in seal_bytes),
+            )
+        )
+        payload = body.get("payload")
+        label = LABELS.get(event_type)
+        if label is not None and stream not in known:
+            text = payload.get(label[1], "") if isinstance(payload, dict) else ""
+            subjects.append((stream, label[0], str(text)[:200], position))
+            known.add(stream)
+        named = {stream}
+        if payload is not None:
+            named |= _ids_in(payload, known)
+        refs += [(subject, position) for subject in named]
+    return events, refs, subjects
+
+
+def _ids_in(value: Any, known: set[str]) -> set[str]:
+    found: set[str] = set()
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if len(item) == 36 and item in known:
+                found.add(item)
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found

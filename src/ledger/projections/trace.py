@@ -1,0 +1,424 @@
+"""The decision archive (档案) and the accountability trace of one matter, as of any moment.
+
+Both are read from the events alone: the read index says which events concern the matter (its
+own, its meetings', emergencies' and reviews' that name it, and the context of members, bodies and
+rule sets); only those are fetched from the store and folded here.
+
+* The **archive** is the complete file: every such event in log order, with its position, times,
+  actor, whether the actor signed it, and its payload (so the digest of every material).
+* The **trace** names every role and who held it: proposed, researched, consulted, coordinated,
+  approved the agenda, presented, attended or was absent (with the reason), declared an interest,
+  withdrew, stated which opinion, voted how (or only the tally, for a secret ballot), announced,
+  chaired, issued the minutes, carried it out, supervised, changed or revoked it, acted in an
+  emergency, reviewed it; with each person's posts at the time, who dissented (which reduces or
+  waives their responsibility should the decision fail), whether the chair announced against the
+  majority of the views stated, and every finding on the matter or its meetings.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from ledger.domain.rules.engine import evaluate, parameters_in_force
+from ledger.domain.rules.facts import World
+from ledger.domain.rules.finding import Finding
+from ledger.integrity.canonical import format_time
+from ledger.integrity.verify import StoredRow
+from ledger.projections.facts import build_world
+
+SECTIONS = {
+    "matter.opened": "opening",
+    "matter.research_recorded": "research",
+    "matter.alternative_added": "alternatives",
+    "matter.consulted": "consultation",
+    "matter.cross_portfolio_consulted": "consultation",
+    "matter.proposed": "agenda",
+    "matter.coordinated": "agenda",
+    "matter.agenda_approved": "agenda",
+    "meeting.scheduled": "meeting",
+    "meeting.item_added": "meeting",
+    "meeting.notice_sent": "notice",
+    "meeting.opened": "attendance",
+    "meeting.interest_declared": "deliberation",
+    "meeting.withdrawal_declared": "deliberation",
+    "meeting.presented": "deliberation",
+    "meeting.opinion_stated": "deliberation",
+    "meeting.written_view_submitted": "deliberation",
+    "meeting.item_deferred": "decision",
+    "meeting.vote_taken": "vote",
+    "meeting.result_announced": "decision",
+    "matter.decided": "decision",
+    "matter.deferred": "decision",
+    "meeting.closed": "meeting",
+    "meeting.minutes_issued": "minutes",
+    "matter.assignment_made": "carrying out",
+    "matter.progress_reported": "carrying out",
+    "matter.supervision_checked": "supervision",
+    "matter.reconsideration_agreed": "changes",
+    "matter.changed": "changes",
+    "matter.revoked": "changes",
+    "matter.published": "publication",
+    "emergency.action_taken": "emergency",
+    "emergency.reported": "emergency",
+    "emergency.acknowledged": "emergency",
+    "review.opened": "review",
+    "review.concluded": "review",
+    "correction.recorded": "corrections",
+}
+MEETING_LEVEL = {
+    "meeting.scheduled",
+    "meeting.item_added",
+    "meeting.notice_sent",
+    "meeting.opened",
+    "meeting.closed",
+    "meeting.minutes_issued",
+}
+
+
+@dataclass(frozen=True)
+class ArchiveEntry:
+    """One event of a matter's file."""
+
+    position: int
+    section: str
+    type: str
+    stream: str
+    occurred_at: str
+    recorded_at: str
+    actor: str
+    signed_by_actor: bool
+    payload: Any
+
+
+@dataclass(frozen=True)
+class Role:
+    """Someone's part in a decision."""
+
+    role: str
+    person: str  # member id, or the party consulted, or "office"
+    name: str
+    detail: str
+    position: int
+    occurred_at: str
+    signed_by_person: bool
+    posts: tuple[str, ...] = ()  # the person's posts at the time
+    in_charge: tuple[str, ...] = ()  # their portfolio at the time
+
+
+@dataclass
+class Trace:
+    """Who is accountable for a matter, as the record stood at ``as_of``."""
+
+    matter: str
+    title: str
+    as_of: str
+    state: str
+    categories: tuple[str, ...]
+    roles: list[Role] = field(default_factory=list)
+    decisions: list[dict[str, Any]] = field(default_factory=list)
+    dissenters: list[dict[str, str]] = field(default_factory=list)
+    chair_against_majority: list[dict[str, Any]] = field(default_factory=list)
+    changes: list[dict[str, Any]] = field(default_factory=list)
+    findings: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return json.loads(json.dumps(asdict(self), default=str))  # type: ignore[no-any-return]
+
+
+class MatterFile:
+    """A matter's events and facts as of a moment: the source of its archive and trace."""
+
+    def __init__(self, matter: UUID, rows: Sequence[StoredRow], as_of: datetime) -> None:
+        from ledger.integrity.record import decode_record
+
+        self.matter = matter
+        self.as_of = as_of
+        self.records = [decode_record(r.state) for r in rows]
+        self.world: World = build_world([list(rows)], as_of)
+        self.meetings = {
+            UUID(r.header["stream"])
+            for r in self.records
+            if r.header["type"].startswith("meeting.") and _names(r.body, str(matter))
+        }
+
+    def names(self) -> dict[str, str]:
+        """Member ids to names, as known to this file."""
+        return {str(m.id): m.name for m in self.world.members.values()}
+
+    @property
+    def exists(self) -> bool:
+        return self.matter in self.world.matters
+
+    def archive(self) -> list[ArchiveEntry]:
+        """The complete file of the matter, in log order."""
+        matter = str(self.matter)
+        meetings = {str(m) for m in self.meetings}
+        entries = []
+        for record in self.records:
+            header = record.header
+            event_type = header["type"]
+            stream = header["stream"]
+            payload = record.body.get("payload")
+            concerns = (
+                stream == matter
+                or (stream in meetings and event_type in MEETING_LEVEL)
+                or (stream in meetings and _item_is(payload, matter))
+                or (
+                    event_type in SECTIONS
+                    and not event_type.startswith("meeting.")
+                    and _names(record.body, matter)
+                )
+            )
+            if not concerns or event_type not in SECTIONS:
+                continue
+            entries.append(
+                ArchiveEntry(
+                    position=record.seq,
+                    section=SECTIONS[event_type],
+                    type=event_type,
+                    stream=stream,
+                    occurred_at=header["occurred_at"],
+                    recorded_at=header["recorded_at"],
+                    actor=header["actor"],
+                    signed_by_actor=any(s.role == "act" for s in record.signatures),
+                    payload=payload if payload is not None else {"withheld": True},
+                )
+            )
+        return entries
+
+    def trace(self) -> Trace:
+        """Every role and who held it, dissent, the chair's call, changes and findings."""
+        facts = self.world.matters[self.matter]
+        trace = Trace(
+            matter=str(self.matter),
+            title=facts.title,
+            as_of=format_time(self.as_of),
+            state=_state(facts),
+            categories=tuple(
+                c
+                for c in ("major", "technical", "public_interest", "cadre", "confidential")
+                if getattr(facts, c)
+            ),
+        )
+        names = {str(m.id): m.name for m in self.world.members.values()}
+        entries = self.archive()
+
+        def add(role: str, person: str, detail: str, entry: ArchiveEntry) -> None:
+            member = self.world.members.get(UUID(person)) if _is_uuid(person) else None
+            moment = datetime.fromisoformat(entry.occurred_at.replace("Z", "+00:00"))
+            held = member.portfolio_at(moment) if member is not None else None
+            trace.roles.append(
+                Role(
+                    role=role,
+                    person=person,
+                    name=names.get(person, person),
+                    detail=detail,
+                    position=entry.position,
+                    occurred_at=entry.occurred_at,
+                    signed_by_person=entry.signed_by_actor and entry.actor == person,
+                    posts=tuple(p.value for p in held.posts) if held is not None else (),
+                    in_charge=held.in_charge if held is not None else (),
+                )
+            )
+
+        matter = str(self.matter)
+        for e in entries:
+            p = e.payload if isinstance(e.payload, dict) else {}
+            kind = e.type
+            if kind == "matter.opened":
+                add("in charge", p["in_charge"], "", e)
+            elif kind == "matter.research_recorded":
+                add("researched", p["by"], p.get("summary", ""), e)
+            elif kind == "matter.consulted":
+                add("consulted", p["party"], f"{p['kind']}: {p.get('outcome', '')}".strip(), e)
+            elif kind == "matter.cross_portfolio_consulted":
+                add("consulted (portfolio)", p["member"], p.get("opinion", ""), e)
+            elif kind == "matter.proposed":
+                add("proposed", p["by"], "", e)
+            elif kind == "matter.coordinated":
+                add("coordinated", p["by"], p.get("note", ""), e)
+            elif kind == "matter.agenda_approved":
+                how = "under delegation" if p.get("delegation") else ""
+                add("approved the agenda", p["by"], how, e)
+            elif kind == "meeting.scheduled":
+                add("chaired", p["chair"], p["title"], e)
+            elif kind == "meeting.opened":
+                for member in p["present"]:
+                    add("attended", member, "", e)
+                for absence in p.get("absent", []):
+                    why = ("on leave: " if absence.get("on_leave") else "") + absence.get(
+                        "reason", ""
+                    )
+                    add("absent", absence["member"], why, e)
+            elif kind == "meeting.interest_declared" and p["item"] == matter:
+                add("declared an interest", p["member"], p["interest"], e)
+            elif kind == "meeting.withdrawal_declared" and p["item"] == matter:
+                add("withdrew", p["member"], p["reason"], e)
+            elif kind == "meeting.presented" and p["item"] == matter:
+                add("presented", p["by"], "", e)
+            elif kind == "meeting.opinion_stated" and p["item"] == matter:
+                add("stated an opinion", p["member"], p["stance"], e)
+            elif kind == "meeting.written_view_submitted" and p["item"] == matter:
+                add("written view (not counted)", p["member"], p["stance"], e)
+            elif kind == "meeting.vote_taken" and _item_is(p, matter):
+                self._vote(trace, p, e, add)
+            elif kind == "meeting.result_announced" and p["item"] == matter:
+                add("announced", p["by"], p["outcome"], e)
+            elif kind == "meeting.minutes_issued":
+                add("issued the minutes", p["by"], "", e)
+            elif kind == "matter.assignment_made":
+                add("carries out", p["to"], p["task"], e)
+            elif kind == "matter.progress_reported":
+                add("reported progress", p["by"], "completed" if p.get("completed") else "", e)
+            elif kind == "matter.supervision_checked":
+                ok = "satisfactory" if p.get("satisfactory", True) else "unsatisfactory"
+                add("supervised", p["by"], ok, e)
+            elif kind in ("matter.changed", "matter.revoked", "matter.reconsideration_agreed"):
+                trace.changes.append({"position": e.position, "type": kind, **p})
+            elif kind == "emergency.action_taken":
+                add("acted in an emergency", p["by"], p["summary"], e)
+            elif kind == "emergency.reported":
+                add("reported the emergency action", p["by"], "", e)
+            elif kind == "review.opened":
+                add("opened a review", p["opened_by"], p["reason"], e)
+            elif kind == "review.concluded":
+                for item in p.get("responsible", []):
+                    add("found responsible", item["member"], item["degree"], e)
+        for decision in facts.decisions:
+            basis = decision.basis
+            trace.decisions.append(
+                {
+                    "position": decision.position,
+                    "meeting": str(decision.meeting),
+                    "announced": decision.outcome.value,
+                    "computed": basis.computed_outcome,
+                    "method": basis.method,
+                    "votes_for": basis.votes_for,
+                    "votes_against": basis.votes_against,
+                    "abstentions": basis.abstentions,
+                    "votes_needed": basis.votes_needed,
+                    "roster": len(basis.roster),
+                    "present": len(basis.present),
+                    "rule": basis.rule,
+                }
+            )
+        self._dissent_and_chair(trace, names)
+        trace.findings = [
+            {**f.to_json(), "responsible_name": names.get(f.responsible, f.responsible)}
+            for f in self.findings()
+        ]
+        return trace
+
+    def _vote(self, trace: Trace, p: dict[str, Any], e: ArchiveEntry, add: Any) -> None:
+        tally = (
+            f"{p['votes_for']} for, {p['votes_against']} against, "
+            f"{p.get('abstentions', 0)} abstaining"
+        )
+        if p["method"] == "secret_ballot":
+            trace.roles.append(
+                Role(
+                    "voted (secret ballot: tally only)",
+                    "",
+                    "",
+                    tally,
+                    e.position,
+                    e.occurred_at,
+                    False,
+                )
+            )
+            return
+        for ballot in p.get("ballots", []):
+            add("voted", ballot["member"], f"{ballot['choice']} ({p['method']})", e)
+        if not p.get("ballots"):
+            trace.roles.append(
+                Role(
+                    f"voted ({p['method']}: tally only)",
+                    "",
+                    "",
+                    tally,
+                    e.position,
+                    e.occurred_at,
+                    False,
+                )
+            )
+
+    def _dissent_and_chair(self, trace: Trace, names: dict[str, str]) -> None:
+        opposed: dict[str, set[str]] = {}
+        for role in trace.roles:
+            if (role.role == "stated an opinion" and role.detail == "disagree") or (
+                role.role == "voted" and role.detail.startswith("against")
+            ):
+                opposed.setdefault(role.person, set()).add(role.role)
+        trace.dissenters = [
+            {"member": m, "name": names.get(m, m), "how": ", ".join(sorted(how))}
+            for m, how in opposed.items()
+        ]
+        for meeting_id in self.meetings:
+            meeting = self.world.meetings.get(meeting_id)
+            if meeting is None:
+                continue
+            stances = [o.stance.value for o in meeting.opinions if o.item == self.matter]
+            agree = stances.count("agree")
+            disagree = stances.count("disagree")
+            for announcement in meeting.announcements:
+                if announcement.item != self.matter or agree == disagree:
+                    continue
+                majority_view = "adopted" if agree > disagree else "rejected"
+                if announcement.outcome.value != majority_view:
+                    trace.chair_against_majority.append(
+                        {
+                            "meeting": str(meeting_id),
+                            "announced": announcement.outcome.value,
+                            "views_for": agree,
+                            "views_against": disagree,
+                            "reasons": announcement.reasons,
+                            "position": announcement.position,
+                        }
+                    )
+
+    def findings(self) -> list[Finding]:
+        """Findings on the matter, its meetings and emergencies, judged as of the moment."""
+        subjects = {str(self.matter), *(str(m) for m in self.meetings)}
+        subjects |= {str(e.id) for e in self.world.emergencies.values() if e.matter == self.matter}
+        positions = {e.position for e in self.archive()}
+        found = evaluate(self.world, parameters_in_force(self.world, self.as_of), self.as_of)
+        return [
+            f
+            for f in found
+            if f.subject_id in subjects
+            or (f.subject_kind.value == "event" and positions.intersection(f.positions))
+        ]
+
+
+def _state(facts: Any) -> str:
+    if facts.revocations:
+        return "revoked"
+    if facts.decisions and (
+        not facts.reconsiderations
+        or facts.decisions[-1].position > facts.reconsiderations[-1].position
+    ):
+        return str(facts.decisions[-1].outcome.value)
+    return "open"
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        UUID(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _item_is(payload: Any, matter: str) -> bool:
+    if not isinstance(payload, dict):
+        return False
+    return payload.get("item") == matter or matter in payload.get("bundled_with", ())
+
+
+def _names(body: Any, ident: str) -> bool:
+    return ident in json.dumps(body)

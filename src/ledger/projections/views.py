@@ -1,0 +1,223 @@
+"""Read questions answered from the index and the few events each needs: a matter's archive,
+trace and history, a person's record, the ledger as it stood at a moment."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+from ledger.domain.rules.engine import evaluate, parameters_in_force
+from ledger.errors import InputError
+from ledger.integrity.canonical import format_time
+from ledger.integrity.verify import StoredRow
+from ledger.projections.facts import build_world
+from ledger.projections.index import LedgerIndex
+from ledger.projections.trace import MatterFile, Role
+
+RowsAt = Callable[[Sequence[int]], list[StoredRow]]
+
+
+class UnknownSubjectError(InputError):
+    """A read command names something the index does not know."""
+
+
+@dataclass
+class Reader:
+    """Answers read questions from the index, fetching events by storage row."""
+
+    index: LedgerIndex
+    rows_at: RowsAt
+
+    def resolve(self, ref: str, kind: str) -> str:
+        """A subject's id, from its id or its unique label (a matter's title, a member's name)."""
+        found = self.index.subject(ref)
+        if found is None:
+            raise UnknownSubjectError(
+                f"no {kind} {ref!r} in this ledger (give its id, or its exact and unique "
+                f"{'title' if kind == 'matter' else 'name'})"
+            )
+        if found[1] != kind:
+            raise UnknownSubjectError(f"{ref!r} is a {found[1]}, not a {kind}")
+        return found[0]
+
+    def matter_file(self, ref: str, as_of: datetime | None = None) -> MatterFile:
+        """A matter's events and facts as the record stood at ``as_of`` (default: now)."""
+        moment = as_of or datetime.now(UTC)
+        matter = self.resolve(ref, "matter")
+        rows = self.rows_at(self.index.rows_for(matter, format_time(moment)))
+        file = MatterFile(UUID(matter), rows, moment)
+        if not file.exists:
+            raise UnknownSubjectError(
+                f"matter {ref!r} was not yet on the record at {format_time(moment)}"
+            )
+        return file
+
+    def person(self, ref: str, as_of: datetime | None = None) -> dict[str, Any]:
+        """Every matter in which a member held a role, the roles (with their posts and
+        portfolio at the time), and the findings that name them."""
+        moment = as_of or datetime.now(UTC)
+        member = self.resolve(ref, "member")
+        until = format_time(moment)
+        matters = self._matters_of(member, until)
+        roles: list[dict[str, Any]] = []
+        findings: list[dict[str, Any]] = []
+        seen: set[tuple[str, tuple[int, ...]]] = set()
+        name = ""
+        for matter, title in matters:
+            trace = self.matter_file(matter, moment).trace()
+            mine = [r for r in trace.roles if r.person == member]
+            if mine:
+                name = mine[0].name
+            roles += [_role_json(r, matter, title) for r in mine]
+            for f in trace.findings:
+                key = (f["rule"], tuple(f["positions"]))
+                if f["responsible"] == member and key not in seen:
+                    seen.add(key)
+                    findings.append(f)
+        world = build_world([self.rows_at(self.index.rows_for(member, until))], moment)
+        facts = world.members.get(UUID(member))
+        for duty in evaluate(world, parameters_in_force(world, moment), moment, ["duty-report"]):
+            if duty.responsible == member:
+                findings.append(duty.to_json())
+        return {
+            "member": member,
+            "name": facts.name if facts else name,
+            "as_of": until,
+            "posts": [
+                {
+                    "from": format_time(a.occurred_at),
+                    "posts": [p.value for p in a.posts],
+                    "in_charge": list(a.in_charge),
+                    "liaison": list(a.liaison),
+                }
+                for a in (facts.assignments if facts else ())
+            ],
+            "matters": [
+                {"matter": m, "title": t, "roles": [r for r in roles if r["matter"] == m]}
+                for m, t in matters
+                if any(r["matter"] == m for r in roles)
+            ],
+            "findings": findings,
+        }
+
+    def _matters_of(self, member: str, until: str) -> list[tuple[str, str]]:
+        """Matters whose events name the member, or whose meetings do."""
+        q = self.index.recorder.query
+        direct = q(
+            "SELECT DISTINCT s.id, s.label, s.position FROM refs a "
+            "JOIN refs b ON b.position = a.position "
+            "JOIN subjects s ON s.id = b.subject AND s.kind = 'matter' "
+            "JOIN events e ON e.position = a.position "
+            "WHERE a.subject = ? AND e.recorded_at <= ?",
+            [member, until],
+        )
+        meetings = q(
+            "SELECT DISTINCT e.stream FROM refs r JOIN events e ON e.position = r.position "
+            "WHERE r.subject = ? AND e.kind = 'meeting' AND e.recorded_at <= ?",
+            [member, until],
+        )
+        via: list[Any] = []
+        for (meeting,) in meetings:
+            via += q(
+                "SELECT DISTINCT s.id, s.label, s.position FROM events e "
+                "JOIN refs r ON r.position = e.position "
+                "JOIN subjects s ON s.id = r.subject AND s.kind = 'matter' "
+                "WHERE e.stream = ? AND e.recorded_at <= ?",
+                [meeting, until],
+            )
+        found = {(r[0], r[1], r[2]) for r in (*direct, *via)}
+        return [(m, t) for m, t, _ in sorted(found, key=lambda x: x[2])]
+
+    def timeline(self, ref: str, as_of: datetime | None = None) -> list[dict[str, Any]]:
+        """A matter's history, step by step."""
+        file = self.matter_file(ref, as_of)
+        return [
+            {
+                "position": e.position,
+                "occurred_at": e.occurred_at,
+                "recorded_at": e.recorded_at,
+                "section": e.section,
+                "type": e.type,
+                "actor": e.actor,
+                "signed_by_actor": e.signed_by_actor,
+                "summary": summarise(e.type, e.payload, file.names()),
+            }
+            for e in file.archive()
+        ]
+
+
+def _role_json(role: Role, matter: str, title: str) -> dict[str, Any]:
+    return {
+        "matter": matter,
+        "title": title,
+        "role": role.role,
+        "detail": role.detail,
+        "position": role.position,
+        "occurred_at": role.occurred_at,
+        "posts": list(role.posts),
+        "in_charge": list(role.in_charge),
+        "signed_by_person": role.signed_by_person,
+    }
+
+
+def summarise(event_type: str, payload: Any, names: dict[str, str]) -> str:
+    """One readable line for an event of a matter's history."""
+    p = payload if isinstance(payload, dict) else {}
+
+    def who(key: str) -> str:
+        value = p.get(key, "")
+        return names.get(str(value), str(value))
+
+    lines: dict[str, Callable[[], str]] = {
+        "matter.opened": lambda: f"matter opened: {p.get('title')} (in charge: {who('in_charge')})",
+        "matter.research_recorded": lambda: f"research by {who('by')}: {p.get('summary', '')}",
+        "matter.alternative_added": lambda: f"alternative plan: {p.get('title')}",
+        "matter.consulted": lambda: f"{p.get('kind')} by {p.get('party')}: {p.get('outcome', '')}",
+        "matter.cross_portfolio_consulted": lambda: f"discussed with {who('member')}",
+        "matter.proposed": lambda: f"proposed by {who('by')}",
+        "matter.coordinated": lambda: f"coordinated by {who('by')}",
+        "matter.agenda_approved": lambda: f"agenda approved by {who('by')}",
+        "meeting.scheduled": lambda: f"meeting called: {p.get('title')}, chair {who('chair')}",
+        "meeting.notice_sent": lambda: "members notified",
+        "meeting.opened": lambda: (
+            f"meeting opened: {len(p.get('present', []))} present of {len(p.get('roster', []))}"
+        ),
+        "meeting.interest_declared": lambda: f"{who('member')} declared an interest",
+        "meeting.withdrawal_declared": lambda: f"{who('member')} withdrew (回避)",
+        "meeting.presented": lambda: f"presented by {who('by')}",
+        "meeting.opinion_stated": lambda: f"{who('member')}: {p.get('stance')}",
+        "meeting.written_view_submitted": lambda: (
+            f"written view of {who('member')}: {p.get('stance')}"
+        ),
+        "meeting.item_deferred": lambda: f"deferred: {p.get('reason')}",
+        "meeting.vote_taken": lambda: (
+            f"vote ({p.get('method')}): {p.get('votes_for')} for, {p.get('votes_against')} "
+            f"against, {p.get('abstentions', 0)} abstaining"
+        ),
+        "meeting.result_announced": lambda: f"{who('by')} announced: {p.get('outcome')}",
+        "matter.decided": lambda: f"decided: {p.get('outcome')}",
+        "meeting.closed": lambda: "meeting closed",
+        "meeting.minutes_issued": lambda: f"minutes issued by {who('by')}",
+        "matter.assignment_made": lambda: f"assigned to {who('to')}: {p.get('task')}",
+        "matter.progress_reported": lambda: f"progress by {who('by')}: {p.get('summary')}",
+        "matter.supervision_checked": lambda: f"supervision by {who('by')}: {p.get('summary')}",
+        "matter.changed": lambda: f"changed: {p.get('summary')}",
+        "matter.revoked": lambda: f"revoked: {p.get('reason')}",
+        "matter.reconsideration_agreed": lambda: f"reconsideration agreed: {p.get('reason')}",
+        "emergency.action_taken": lambda: f"emergency action by {who('by')}: {p.get('summary')}",
+        "emergency.reported": lambda: f"emergency action reported by {who('by')}",
+        "review.opened": lambda: f"accountability review opened: {p.get('reason')}",
+        "review.concluded": lambda: f"review concluded: {p.get('conclusion')}",
+        "correction.recorded": lambda: (
+            f"correction of event {p.get('corrects')}: {p.get('reason')}"
+        ),
+    }
+    make = lines.get(event_type)
+    return make() if make else event_type
+
+
+def rows_pages(pages: Iterable[Sequence[StoredRow]]) -> list[StoredRow]:
+    return [row for page in pages for row in page]

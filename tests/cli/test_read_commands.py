@@ -1,0 +1,82 @@
+"""Read commands through the CLI: trace, archive, history, person, replay, rebuild."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from ledger.cli.main import cli
+
+EXAMPLE = Path(__file__).parents[2] / "docs" / "examples" / "county.yaml"
+MATTER = "县城供水管网改造方案"
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("read") / "county"
+    runner = CliRunner()
+    assert (
+        runner.invoke(cli, ["--home", str(path), "init", "--name", "X", "--unencrypted"]).exit_code
+        == 0
+    )
+    assert runner.invoke(cli, ["--home", str(path), "record", str(EXAMPLE)]).exit_code == 0
+    return path
+
+
+def run(home: Path, *args: str) -> Result:
+    result = CliRunner().invoke(cli, ["--home", str(home), *args])
+    assert "Traceback" not in result.output + result.stderr
+    return result
+
+
+def test_trace_as_json_and_text(home: Path) -> None:
+    document = json.loads(run(home, "trace", MATTER, "--json").stdout)
+    assert document["title"] == MATTER and document["state"] == "adopted"
+    assert {r["name"] for r in document["roles"] if r["role"] == "voted"} == {
+        "王建国",
+        "李明",
+        "张华",
+        "周洁",
+    }
+    text = run(home, "trace", MATTER).stdout
+    assert "approved the agenda" in text and "赵敏" in text
+
+
+def test_trace_of_an_unknown_matter_is_a_usage_error(home: Path) -> None:
+    result = run(home, "trace", "没有这个议题")
+    assert result.exit_code == 2
+    assert "no matter '没有这个议题'" in result.stderr
+
+
+def test_trace_as_of_before_the_matter_existed(home: Path) -> None:
+    result = run(home, "trace", MATTER, "--as-of", "2026-01-01")
+    assert result.exit_code == 2
+    assert "not yet on the record" in result.stderr
+
+
+def test_as_of_needs_a_zone(home: Path) -> None:
+    result = run(home, "trace", MATTER, "--as-of", "2026-01-01T09:00:00")
+    assert result.exit_code == 2
+    assert "no time zone" in result.stderr
+
+
+def test_archive_history_and_person(home: Path) -> None:
+    archive = json.loads(run(home, "archive", MATTER, "--json").stdout)
+    assert archive[0]["type"] == "matter.opened"
+    history = run(home, "history", MATTER).stdout.splitlines()
+    assert history[0].endswith("matter opened: 县城供水管网改造方案 (in charge: 李明)")
+    assert "2026-02-24 09:40" in "\n".join(history)  # China time for people
+    person = json.loads(run(home, "person", "王建国", "--json").stdout)
+    assert [m["title"] for m in person["matters"]] == [MATTER]
+
+
+def test_replay_and_rebuild(home: Path) -> None:
+    empty = json.loads(run(home, "replay", "--until", "2026-01-01", "--json").stdout)
+    assert (empty["events"], empty["matters"]) == (0, [])
+    now = json.loads(run(home, "replay", "--until", "2099-01-01", "--json").stdout)
+    assert now["events"] == 43 and now["matters"][0]["state"] == "adopted"
+    rebuilt = run(home, "rebuild")
+    assert rebuilt.exit_code == 0 and "rebuilt from 43 events" in rebuilt.stdout
