@@ -14,6 +14,7 @@ and ``ledger rebuild`` makes it again from the events alone.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -87,6 +88,10 @@ class IndexRecorder(SQLiteTrackingRecorder):
         subjects: list[tuple[str, str, str, int]],
         tracking: Tracking,
     ) -> None:
+        with self.datastore.get_connection(commit=True) as connection:
+            # The index is a cache that `ledger rebuild` remakes: WAL with synchronous=NORMAL
+            # cannot corrupt it, and at worst forgets the last pages after a power cut.
+            connection._sqlite_conn.execute("PRAGMA synchronous=NORMAL")
         with self.datastore.transaction(commit=True) as c:
             self._write(c, events, refs, subjects)
             self._insert_tracking(c, tracking)
@@ -138,7 +143,7 @@ class LedgerIndex:
 
         known = self._known_subjects()
         applied = 0
-        for page in pages(self.tracked):
+        for page in pages(self.tracked):  # pages of PAGE rows
             if not page:
                 continue
             events, refs, subjects = _entries(page, known)
@@ -256,6 +261,34 @@ def _indexed(row: Any) -> IndexedEvent:
     )
 
 
+# A canonical header's keys are sorted (RFC 8785), so its fields can be read without a full
+# JSON parse; anything unexpected falls back to json.loads.
+_HEADER = re.compile(
+    rb'^\{"actor":"([^"\\]*)","format":"[^"\\]*","ledger":"[^"\\]*",'
+    rb'"occurred_at":"([^"\\]*)","payload":"[^"\\]*","prev":"[^"\\]*",'
+    rb'"recorded_at":"([^"\\]*)","seq":(\d+),"stream":"([^"\\]*)","type":"([^"\\]*)",'
+    rb'"version":\d+\}$'
+)
+_UUID = re.compile(rb'"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})"')
+
+
+def _header(header_bytes: bytes) -> tuple[str, str, str, int, str, str]:
+    """actor, occurred_at, recorded_at, seq, stream, type."""
+    match = _HEADER.match(header_bytes)
+    if match is not None:
+        actor, occurred, recorded, seq, stream, kind = match.groups()
+        return (
+            actor.decode(),
+            occurred.decode(),
+            recorded.decode(),
+            int(seq),
+            stream.decode(),
+            kind.decode(),
+        )
+    h = json.loads(header_bytes)
+    return (h["actor"], h["occurred_at"], h["recorded_at"], h["seq"], h["stream"], h["type"])
+
+
 def _entries(
     page: Sequence[StoredRow], known: set[str]
 ) -> tuple[list[tuple[Any, ...]], list[tuple[str, int]], list[tuple[str, str, str, int]]]:
@@ -264,47 +297,30 @@ def _entries(
     subjects: list[tuple[str, str, str, int]] = []
     for row in page:
         header_bytes, seal_bytes, body_bytes = row.state.split(b"\n")
-        header = json.loads(header_bytes)
-        body = json.loads(body_bytes)
-        position = header["seq"]
-        stream = header["stream"]
-        event_type = header["type"]
+        actor, occurred_at, recorded_at, position, stream, event_type = _header(header_bytes)
         events.append(
             (
                 position,
                 row.row,
-                header["recorded_at"],
-                header["occurred_at"],
+                recorded_at,
+                occurred_at,
                 event_type,
                 event_type.split(".", 1)[0],
                 stream,
-                header["actor"],
+                actor,
                 int(b'"role":"act"' in seal_bytes),
             )
         )
-        payload = body.get("payload")
         label = LABELS.get(event_type)
         if label is not None and stream not in known:
+            payload = json.loads(body_bytes).get("payload")
             text = payload.get(label[1], "") if isinstance(payload, dict) else ""
             subjects.append((stream, label[0], str(text)[:200], position))
             known.add(stream)
         named = {stream}
-        if payload is not None:
-            named |= _ids_in(payload, known)
+        for found in _UUID.findall(body_bytes):
+            ident = found.decode()
+            if ident in known:
+                named.add(ident)
         refs += [(subject, position) for subject in named]
     return events, refs, subjects
-
-
-def _ids_in(value: Any, known: set[str]) -> set[str]:
-    found: set[str] = set()
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            if len(item) == 36 and item in known:
-                found.add(item)
-        elif isinstance(item, dict):
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-    return found

@@ -331,7 +331,7 @@ class LedgerService:
     def index(self, on_progress: Callable[[int], None] | None = None) -> LedgerIndex:
         """The read index, brought up to date with the log (each event applied once)."""
         index = LedgerIndex(self.home.index_path)
-        index.catch_up(lambda after: self.app.rows(after=after), on_progress)
+        index.catch_up(lambda after: self.app.rows(after=after, page=5000), on_progress)
         return index
 
     def reader(self) -> Reader:
