@@ -47,8 +47,9 @@ def corrupt_signature(service: LedgerService, rowid: int) -> None:
 
 @pytest.mark.slow
 def test_parallel_and_serial_verification_name_the_same_bad_signature(
-    service: LedgerService,
+    sqlite_service: LedgerService,
 ) -> None:
+    service = sqlite_service
     add_members(service, PARALLEL_THRESHOLD + 1500)
     assert service.verify(workers=2).ok
     corrupt_signature(service, 3001)
