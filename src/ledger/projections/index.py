@@ -23,7 +23,9 @@ from typing import Any
 from eventsourcing.persistence import Tracking
 from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore, SQLiteTrackingRecorder
 
+from ledger.integrity.digest import leaf_hash
 from ledger.integrity.verify import StoredRow
+from ledger.projections import tree as merkle_tree
 
 INDEX_NAME = "ledger-index"
 """The tracking name of the index (its row in eventsourcing's ``tracking`` table)."""
@@ -79,6 +81,7 @@ class IndexRecorder(SQLiteTrackingRecorder):
             "id TEXT PRIMARY KEY, kind TEXT NOT NULL, label TEXT NOT NULL, "
             "position INTEGER NOT NULL)",
             "CREATE INDEX IF NOT EXISTS subjects_label ON subjects (label)",
+            *merkle_tree.create_table_statements(),
         ]
 
     def write(
@@ -86,6 +89,7 @@ class IndexRecorder(SQLiteTrackingRecorder):
         events: list[tuple[Any, ...]],
         refs: list[tuple[str, int]],
         subjects: list[tuple[str, str, str, int]],
+        leaves: list[bytes],
         tracking: Tracking,
     ) -> None:
         with self.datastore.get_connection(commit=True) as connection:
@@ -94,6 +98,7 @@ class IndexRecorder(SQLiteTrackingRecorder):
             connection._sqlite_conn.execute("PRAGMA synchronous=NORMAL")
         with self.datastore.transaction(commit=True) as c:
             self._write(c, events, refs, subjects)
+            merkle_tree.write(c, events[0][0] - 1, leaves)  # RFC 9162 nodes, same transaction
             self._insert_tracking(c, tracking)
 
     @staticmethod
@@ -122,6 +127,7 @@ class LedgerIndex:
         self.recorder = IndexRecorder(self.datastore)
         self.recorder.create_table()
         self._known: set[str] | None = None
+        self.tree = merkle_tree.EventTree(self.recorder.query)
 
     def close(self) -> None:
         self.datastore.close()
@@ -146,9 +152,11 @@ class LedgerIndex:
         for page in pages(self.tracked):  # pages of PAGE rows
             if not page:
                 continue
-            events, refs, subjects = _entries(page, known)
+            events, refs, subjects, leaves = _entries(page, known)
             try:
-                self.recorder.write(events, refs, subjects, Tracking(INDEX_NAME, page[-1].row))
+                self.recorder.write(
+                    events, refs, subjects, leaves, Tracking(INDEX_NAME, page[-1].row)
+                )
             except IntegrityError:
                 self._known = None
                 return applied  # another process indexed these rows first
@@ -245,6 +253,9 @@ class LedgerIndex:
             "subjects": [
                 tuple(r) for r in self.recorder.query("SELECT * FROM subjects ORDER BY 1")
             ],
+            "tree_nodes": [
+                tuple(r) for r in self.recorder.query("SELECT * FROM tree_nodes ORDER BY 1, 2")
+            ],
         }
 
 
@@ -291,12 +302,16 @@ def _header(header_bytes: bytes) -> tuple[str, str, str, int, str, str]:
 
 def _entries(
     page: Sequence[StoredRow], known: set[str]
-) -> tuple[list[tuple[Any, ...]], list[tuple[str, int]], list[tuple[str, str, str, int]]]:
+) -> tuple[
+    list[tuple[Any, ...]], list[tuple[str, int]], list[tuple[str, str, str, int]], list[bytes]
+]:
+    leaves: list[bytes] = []
     events: list[tuple[Any, ...]] = []
     refs: list[tuple[str, int]] = []
     subjects: list[tuple[str, str, str, int]] = []
     for row in page:
         header_bytes, seal_bytes, body_bytes = row.state.split(b"\n")
+        leaves.append(leaf_hash(header_bytes))
         actor, occurred_at, recorded_at, position, stream, event_type = _header(header_bytes)
         events.append(
             (
@@ -323,4 +338,4 @@ def _entries(
             if ident in known:
                 named.add(ident)
         refs += [(subject, position) for subject in named]
-    return events, refs, subjects
+    return events, refs, subjects, leaves

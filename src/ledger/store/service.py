@@ -23,6 +23,7 @@ from ledger.integrity.keys import SigningKey
 from ledger.integrity.record import Sealer
 from ledger.integrity.verify import Report, Verifier
 from ledger.projections.index import LedgerIndex
+from ledger.projections.tree import MissingNodeError
 from ledger.projections.views import Reader
 from ledger.record.acts import Act
 from ledger.record.batch import Batch
@@ -331,7 +332,11 @@ class LedgerService:
     def index(self, on_progress: Callable[[int], None] | None = None) -> LedgerIndex:
         """The read index, brought up to date with the log (each event applied once)."""
         index = LedgerIndex(self.home.index_path)
-        index.catch_up(lambda after: self.app.rows(after=after, page=5000), on_progress)
+        try:
+            index.catch_up(lambda after: self.app.rows(after=after, page=5000), on_progress)
+        except MissingNodeError:
+            index.close()  # an index from before the tree was kept: make it again
+            return self.rebuild_index(on_progress)
         return index
 
     def reader(self) -> Reader:
@@ -342,7 +347,9 @@ class LedgerService:
         """Throw the read index away and build it again from the events alone."""
         for suffix in ("", "-wal", "-shm"):
             Path(str(self.home.index_path) + suffix).unlink(missing_ok=True)
-        return self.index(on_progress)
+        index = LedgerIndex(self.home.index_path)
+        index.catch_up(lambda after: self.app.rows(after=after, page=5000), on_progress)
+        return index
 
     def verify(
         self,

@@ -1,0 +1,133 @@
+"""``ledger prove`` and ``ledger consistency``: RFC 9162 Merkle proofs over the log's events.
+
+An inclusion proof shows that one event is in the tree whose head a checkpoint of that size
+signs; a consistency proof, that the log of a later checkpoint extends that of an earlier one,
+unchanged. Both are computed from the read index's tree (``projections/tree.py``), checked by the
+RFC's own verification algorithms before they are printed, and printed as ``sha256:<hex>``
+digests (docs/format.md: digests carry their algorithm; a checkpoint's base64 root is the same
+32 bytes).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from ledger.cli.context import CliContext, pass_cli
+from ledger.cli.options import json_option
+from ledger.cli.render import emit_json, ok, say
+
+if TYPE_CHECKING:
+    from ledger.projections.tree import ConsistencyProof, InclusionProof
+
+
+def _digest(raw: bytes) -> str:
+    from ledger.integrity.digest import to_digest
+
+    return str(to_digest(raw))
+
+
+@click.command()
+@click.argument("position", type=click.IntRange(min=1))
+@click.option(
+    "--size",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Prove against the tree of the first N events (a checkpoint's size). "
+    "Default: every event.",
+)
+@json_option
+@pass_cli
+def prove(cli: CliContext, position: int, size: int | None, as_json: bool) -> None:
+    """Prove that the event at POSITION is in the log (an RFC 9162 inclusion proof).
+
+    Prints the event hash (the leaf), its leaf index (POSITION - 1), the tree size, the root hash
+    and the audit path, leaf to root. Whoever holds a checkpoint of that size checks the path
+    against its root (RFC 9162 section 2.1.3.2) without the rest of the log.
+    """
+    from ledger.integrity.merkle import ProofRangeError
+    from ledger.projections.tree import prove_inclusion
+
+    index = cli.open().index()
+    try:
+        events = index.tree.size
+        size = events if size is None else size
+        if size > events:
+            raise ProofRangeError(f"expected --size from 1 to {events} (the log), got {size}")
+        if position > size:
+            raise ProofRangeError(f"expected a position from 1 to {size}, got {position}")
+        proof = prove_inclusion(index.tree, position - 1, size)
+    finally:
+        index.close()
+    proof.verify()
+    _show_inclusion(proof, as_json)
+
+
+@click.command()
+@click.argument("old", type=click.IntRange(min=0))
+@click.argument("new", type=click.IntRange(min=0))
+@json_option
+@pass_cli
+def consistency(cli: CliContext, old: int, new: int, as_json: bool) -> None:
+    """Prove that the log of NEW events extends the log of OLD events (RFC 9162 consistency).
+
+    Prints both root hashes and the proof. Whoever holds checkpoints of both sizes checks the
+    proof against their roots (RFC 9162 section 2.1.4.2): nothing in the first OLD events was
+    changed, removed or reordered.
+    """
+    from ledger.projections.tree import prove_consistency
+
+    index = cli.open().index()
+    try:
+        proof = prove_consistency(index.tree, old, new)
+    finally:
+        index.close()
+    proof.verify()
+    _show_consistency(proof, as_json)
+
+
+def _show_inclusion(proof: InclusionProof, as_json: bool) -> None:
+    document: dict[str, Any] = {
+        "position": proof.index + 1,
+        "leaf_index": proof.index,
+        "leaf_hash": _digest(proof.leaf_hash),
+        "tree_size": proof.size,
+        "root_hash": _digest(proof.root),
+        "inclusion_path": [_digest(p) for p in proof.path],
+    }
+    if as_json:
+        emit_json(document)
+        return
+    say(f"leaf hash:   {document['leaf_hash']}")
+    say(f"leaf index:  {proof.index} (position {proof.index + 1})")
+    say(f"tree size:   {proof.size}")
+    say(f"root hash:   {document['root_hash']}")
+    say(f"audit path:  {len(proof.path)} hashes, leaf to root")
+    for p in document["inclusion_path"]:
+        say(f"  {p}")
+    ok(f"position {proof.index + 1} is in the tree of {proof.size} (RFC 9162 section 2.1.3.2)")
+
+
+def _show_consistency(proof: ConsistencyProof, as_json: bool) -> None:
+    document: dict[str, Any] = {
+        "old_size": proof.old_size,
+        "old_root": _digest(proof.old_root),
+        "new_size": proof.new_size,
+        "new_root": _digest(proof.new_root),
+        "consistency_path": [_digest(p) for p in proof.path],
+    }
+    if as_json:
+        emit_json(document)
+        return
+    say(f"old size:    {proof.old_size}")
+    say(f"old root:    {document['old_root']}")
+    say(f"new size:    {proof.new_size}")
+    say(f"new root:    {document['new_root']}")
+    say(f"proof:       {len(proof.path)} hashes")
+    for p in document["consistency_path"]:
+        say(f"  {p}")
+    ok(
+        f"the tree of {proof.new_size} extends the tree of {proof.old_size} "
+        "(RFC 9162 section 2.1.4.2)"
+    )
