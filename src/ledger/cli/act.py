@@ -11,13 +11,17 @@ from __future__ import annotations
 import json
 import types
 from pathlib import Path
-from typing import Any, Union, get_args, get_origin
+from typing import TYPE_CHECKING, Any, Union, get_args, get_origin
 
 import click
-from pydantic import BaseModel
 
 from ledger.cli.context import CliContext, pass_cli
+from ledger.cli.i18n import term
 from ledger.cli.render import emit_json, ok, say
+
+if TYPE_CHECKING:
+    # pydantic is imported when a command runs, not at start-up (``ledger --help`` stays fast).
+    from pydantic import BaseModel
 
 
 def _models() -> list[type[BaseModel]]:
@@ -39,6 +43,8 @@ def _unwrap(annotation: Any) -> Any:
 
 
 def _is_model(annotation: Any) -> bool:
+    from pydantic import BaseModel
+
     return isinstance(annotation, type) and issubclass(annotation, BaseModel)
 
 
@@ -108,7 +114,8 @@ def _command(model: type[BaseModel]) -> click.Command:
                 try:
                     value = [json.loads(v) for v in value]
                 except ValueError as e:
-                    raise InputError(f"--{key.replace('_', '-')} takes JSON objects: {e}") from e
+                    option = "--" + key.replace("_", "-")
+                    raise InputError(cli.t("error.json_objects", option=option, error=e)) from e
             document[key] = value
         try:
             act = model.model_validate(document)
@@ -134,12 +141,19 @@ def _command(model: type[BaseModel]) -> click.Command:
                 }
             )
             return
-        ok(
-            f"{name} recorded (position {result.first_position}"
-            + (f" to {result.last_position})" if result.events > 1 else ")")
-        )
+        if result.events > 1:
+            ok(
+                cli.t(
+                    "act.recorded_range",
+                    act=name,
+                    first=result.first_position,
+                    last=result.last_position,
+                )
+            )
+        else:
+            ok(cli.t("act.recorded", act=name, first=result.first_position))
         for kind, ident in result.created:
-            say(f"  new {kind}: {ident}")
+            say("  " + cli.t("act.created", kind=term(cli.lang, "kind", kind), id=ident))
 
     doc = (model.__doc__ or "").strip().splitlines()[0] if model.__doc__ else name
     return click.Command(name, params=params, callback=run, help=doc)

@@ -28,6 +28,6 @@ def checkpoint(cli: CliContext, out: Path | None) -> None:
     text = signed.text()
     if out is not None:
         out.write_text(text, encoding="utf-8")
-        ok(f"checkpoint of {signed.size} events written to {out}")
+        ok(cli.t("checkpoint.written", size=signed.size, path=out))
     else:
         say(text.rstrip("\n"))

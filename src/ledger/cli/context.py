@@ -1,4 +1,5 @@
-"""State every command shares: where the ledger lives and how to get passphrases.
+"""State every command shares: where the ledger lives, how to get passphrases, and the
+language people read (``lang``: docs/cli.md, "Language").
 
 Heavy modules (eventsourcing, cryptography) are imported only when a command opens a ledger,
 so ``ledger --help`` starts fast.
@@ -14,6 +15,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from ledger.cli.i18n import LANG_ENV, LANGUAGES, Lang, detect, message, parse, term
+
 if TYPE_CHECKING:
     from ledger.store.service import LedgerService
 
@@ -28,19 +31,33 @@ class CliContext:
     store: str | None
     debug: bool
     as_json: bool = False
+    lang: Lang = "en"
+
+    @property
+    def colon(self) -> str:
+        """The colon after a label: full-width in Chinese."""
+        return "：" if self.lang == "zh" else ":"
+
+    def t(self, key: str, /, **values: object) -> str:
+        """The catalogue's message ``key`` in this command's language (``i18n.message``)."""
+        return message(self.lang, key, **values)
 
     def passphrase(self, label: str) -> bytes | None:
-        """The passphrase for a key: from LEDGER_PASSPHRASE, else asked on the terminal."""
+        """The passphrase for a key: from LEDGER_PASSPHRASE, else asked on the terminal.
+
+        ``label`` names the key in English, as the store and the commands do ("office key");
+        it is shown in the reader's language where the catalogue knows it.
+        """
         from ledger.errors import PassphraseError
 
         value = os.environ.get(PASSPHRASE_ENV)
         if value:
             return value.encode("utf-8")
+        named = term(self.lang, "key_label", label)
         if not sys.stdin.isatty():
-            raise PassphraseError(
-                f"the {label} is encrypted: set {PASSPHRASE_ENV} or run on a terminal to be asked"
-            )
-        return click.prompt(f"Passphrase for the {label}", hide_input=True).encode("utf-8")
+            raise PassphraseError(self.t("passphrase.missing", label=named, env=PASSPHRASE_ENV))
+        prompt = self.t("passphrase.prompt", label=named)
+        return click.prompt(prompt, hide_input=True).encode("utf-8")
 
     def open(self, *, writable: bool = False) -> LedgerService:
         """Open the ledger in the home."""
@@ -56,3 +73,19 @@ class CliContext:
 
 
 pass_cli = click.make_pass_decorator(CliContext)
+
+
+def lang_of(ctx: click.Context | None) -> Lang:
+    """The language of the running command: the CliContext's, or, before the root command has
+    made one (a usage error in the global options), the environment's."""
+    if ctx is not None:
+        found = ctx.find_object(CliContext)
+        if found is not None:
+            return found.lang
+    return language_from_env()
+
+
+def language_from_env() -> Lang:
+    """LEDGER_LANG when it names a language, else the locale's (``i18n.detect``)."""
+    chosen = os.environ.get(LANG_ENV, "").lower()
+    return parse(chosen) if chosen in LANGUAGES else detect(os.environ)

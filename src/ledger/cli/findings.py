@@ -9,7 +9,9 @@ from uuid import UUID
 import click
 
 from ledger.cli.context import CliContext, pass_cli
-from ledger.cli.render import emit_json, say
+from ledger.cli.options import parse_time
+from ledger.cli.render import Column, emit_json, say, table
+from ledger.cli.vocabulary import person
 
 if TYPE_CHECKING:
     from ledger.domain.rules.facts import World
@@ -18,17 +20,7 @@ if TYPE_CHECKING:
 
 def _moment(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime | None:
     """An ISO 8601 time with its zone (``2026-03-01T00:00:00+08:00``)."""
-    if value is None:
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(
-            f"{value!r} is not an ISO 8601 time, like 2026-03-01T09:00:00+08:00"
-        ) from None
-    if moment.tzinfo is None:
-        raise click.BadParameter(f"{value!r} has no time zone; add one, like +08:00 or Z")
-    return moment
+    return None if value is None else parse_time(ctx, value)
 
 
 @click.command()
@@ -109,17 +101,34 @@ def findings(
         )
         return
     if not found:
-        say(f"no findings as of {moment.isoformat()}")
+        say(cli.t("findings.none", moment=moment.isoformat()))
         return
-    say(f"{len(found)} finding(s) as of {moment.isoformat()}")
-    say(f"{'rule':<24} {'when':<16} {'subject':<28} {'responsible':<12} message")
-    for f in found:
-        names = _names(world, f)
-        when = f.when.astimezone(moment.tzinfo).strftime("%Y-%m-%d %H:%M")
-        say(
-            f"{f.rule:<24} {when:<16} {_clip(names['subject_name'], 28):<28} "
-            f"{_clip(names['responsible_name'], 12):<12} {f.message}"
-        )
+    say(cli.t("findings.count", count=len(found), moment=moment.isoformat()))
+    table(
+        [
+            Column(cli.t("col.rule"), style="cyan"),
+            Column(cli.t("col.when")),
+            Column(cli.t("col.subject")),
+            Column(cli.t("col.responsible"), style="bold"),
+            Column(cli.t("col.message")),
+        ],
+        [_row(cli, world, f, moment) for f in found],
+    )
+
+
+def _row(cli: CliContext, world: World, finding: Finding, moment: datetime) -> tuple[str, ...]:
+    """A finding as people read it: its message in their language (findings carry both)."""
+    names = _names(world, finding)
+    subject = names["subject_name"]
+    if finding.subject_kind.value == "event":
+        subject = cli.t("findings.event", id=finding.subject_id)
+    return (
+        finding.rule,
+        finding.when.astimezone(moment.tzinfo).strftime("%Y-%m-%d %H:%M"),
+        _clip(subject, 28),
+        _clip(person(cli.lang, names["responsible_name"]), 12),
+        finding.message_zh if cli.lang == "zh" else finding.message,
+    )
 
 
 def _names(world: World, finding: Finding) -> dict[str, str]:
@@ -145,4 +154,7 @@ def _names(world: World, finding: Finding) -> dict[str, str]:
 
 
 def _clip(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
+    """At most ``width`` terminal cells (a Chinese character takes two), ellipsis included."""
+    from rich.cells import cell_len, set_cell_size
+
+    return text if cell_len(text) <= width else set_cell_size(text, width - 1) + "…"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ledger.cli.context import CliContext, pass_cli
-from ledger.cli.render import emit_json, ok, say
+from ledger.cli.render import emit_json, fields, ok, say
 
 
 @click.command()
@@ -47,10 +47,13 @@ def init(cli: CliContext, name: str, unencrypted: bool, as_json: bool) -> None:
             }
         )
         return
-    ok(f"ledger {config.ledger_id} created for {name!r}")
-    say(f"  home:       {cli.home}")
-    say(f"  store:      {config.store or service.home.sqlite_path}")
-    say(f"  ledger key: {config.genesis_key}")
+    ok(cli.t("init.created", ledger=config.ledger_id, name=name))
+    rows = [
+        (cli.t("field.home"), str(cli.home)),
+        (cli.t("field.store"), str(config.store or service.home.sqlite_path)),
+        (cli.t("field.ledger_key"), config.genesis_key),
+    ]
     if unencrypted:
-        say("  warning:    the ledger key is stored UNENCRYPTED (demo use only)")
-    say("Keep the ledger key id above somewhere safe: `ledger verify --trusted-key` checks it.")
+        rows.append((cli.t("field.warning"), cli.t("init.unencrypted")))
+    fields(rows, colon=cli.colon)
+    say(cli.t("init.keep_key"))

@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ledger.cli.context import CliContext, pass_cli
-from ledger.cli.render import emit_json, ok, say
+from ledger.cli.context import CliContext, lang_of, pass_cli
+from ledger.cli.i18n import message, term, terms
+from ledger.cli.render import Column, emit_json, ok, table
 
 if TYPE_CHECKING:
     from ledger.integrity.keys import SigningKey
@@ -25,11 +26,13 @@ def _key_passphrase(path: Path) -> bytes:
     value = os.environ.get(KEY_PASSPHRASE_ENV)
     if value:
         return value.encode("utf-8")
+    lang = lang_of(click.get_current_context(silent=True))
     if not sys.stdin.isatty():
         raise PassphraseError(
-            f"the key in {path} needs a passphrase: set {KEY_PASSPHRASE_ENV} or run on a terminal"
+            message(lang, "passphrase.key_missing", path=path, env=KEY_PASSPHRASE_ENV)
         )
-    return click.prompt(f"Passphrase for the key in {path}", hide_input=True).encode("utf-8")
+    prompt = message(lang, "passphrase.key_prompt", path=path)
+    return click.prompt(prompt, hide_input=True).encode("utf-8")
 
 
 def load_key_file(path: Path) -> SigningKey:
@@ -41,7 +44,8 @@ def load_key_file(path: Path) -> SigningKey:
     except OSError as e:
         from ledger.errors import KeyFileError
 
-        raise KeyFileError(f"cannot read key file {path}: {e.strerror}") from e
+        lang = lang_of(click.get_current_context(silent=True))
+        raise KeyFileError(message(lang, "key.cannot_read", path=path, reason=e.strerror)) from e
     return SigningKey.load(path, _key_passphrase(path) if encrypted else None)
 
 
@@ -68,10 +72,10 @@ def generate(cli: CliContext, out: Path, unencrypted: bool) -> None:
     from ledger.integrity.keys import SigningKey
 
     if out.exists():
-        raise KeyFileError(f"{out} exists; choose another file")
+        raise KeyFileError(cli.t("key.exists", path=out))
     new = SigningKey.generate()
     new.save(out, None if unencrypted else _key_passphrase(out))
-    ok(f"key {new.key_id} written to {out}")
+    ok(cli.t("key.generated", key=new.key_id, path=out))
 
 
 @key.command()
@@ -100,7 +104,14 @@ def register(
     new = load_key_file(key_file)
     service = cli.open(writable=True)
     service.register_key(new, holder=holder, purposes=tuple(purposes), label=label)
-    ok(f"key {new.key_id} registered for {holder} ({', '.join(purposes)})")
+    ok(
+        cli.t(
+            "key.registered",
+            key=new.key_id,
+            holder=term(cli.lang, "holder", holder),
+            purposes=terms(cli.lang, "purpose", purposes),
+        )
+    )
 
 
 @key.command()
@@ -110,7 +121,7 @@ def rotate(cli: CliContext, unencrypted: bool) -> None:
     """Replace the office key by a new one (the old one signs nothing after this)."""
     service = cli.open(writable=True)
     new = service.rotate_office_key(None if unencrypted else cli.passphrase("new office key"))
-    ok(f"office key rotated; now {new.key_id}")
+    ok(cli.t("key.rotated", key=new.key_id))
 
 
 @key.command()
@@ -121,7 +132,7 @@ def revoke(cli: CliContext, key_id: str, reason: str) -> None:
     """Revoke a key: every later signature by it is invalid."""
     service = cli.open(writable=True)
     service.revoke_key(key_id, reason)
-    ok(f"key {key_id} revoked")
+    ok(cli.t("key.revoked", key=key_id))
 
 
 @key.command("list")
@@ -138,6 +149,24 @@ def list_(cli: CliContext, as_json: bool) -> None:
     if as_json:
         emit_json(rows)
         return
-    for row in rows:
-        state = "revoked" if row["revoked_at"] else "retired" if row["retired_at"] else "valid"
-        say(f"{row['key']}  {row['holder']}  {','.join(row['purposes'])}  {state}")
+    table(
+        [
+            Column(cli.t("col.key"), style="dim"),
+            Column(cli.t("col.holder"), style="bold"),
+            Column(cli.t("col.purposes")),
+            Column(cli.t("col.state"), style="cyan"),
+        ],
+        [
+            (
+                row["key"],
+                term(cli.lang, "holder", row["holder"]),
+                terms(cli.lang, "purpose", row["purposes"]),
+                term(cli.lang, "key_state", _state(row)),
+            )
+            for row in rows
+        ],
+    )
+
+
+def _state(row: dict[str, object]) -> str:
+    return "revoked" if row["revoked_at"] else "retired" if row["retired_at"] else "valid"

@@ -5,7 +5,8 @@ from __future__ import annotations
 import click
 
 from ledger.cli.context import CliContext, pass_cli
-from ledger.cli.render import emit_json, say
+from ledger.cli.i18n import term, terms
+from ledger.cli.render import Column, emit_json, table
 
 
 @click.command()
@@ -40,9 +41,22 @@ def log(cli: CliContext, limit: int | None, as_json: bool) -> None:
     if as_json:
         emit_json(entries)
         return
-    for e in entries:
-        roles = "+".join(sorted({s["role"] for s in e["signed_by"]}))
-        say(
-            f"{e['position']:>6}  {e['recorded_at'][:19]}  {e['type']:<20} "
-            f"{e['actor'][:36]:<36}  [{roles}]"
-        )
+    table(
+        [
+            Column(cli.t("col.position"), justify="right"),
+            Column(cli.t("col.recorded")),
+            Column(cli.t("col.type"), style="cyan"),
+            Column(cli.t("col.actor")),
+            Column(cli.t("col.signatures"), style="green"),
+        ],
+        [
+            (
+                e["position"],
+                e["recorded_at"][:19],
+                e["type"],
+                term(cli.lang, "holder", e["actor"][:36]),
+                terms(cli.lang, "signer", sorted({s["role"] for s in e["signed_by"]})),
+            )
+            for e in entries
+        ],
+    )

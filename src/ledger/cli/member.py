@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ledger.cli.context import CliContext, pass_cli
-from ledger.cli.render import emit_json, ok, say
+from ledger.cli.render import Column, emit_json, fields, ok, say, table
 
 
 @click.group()
@@ -50,9 +50,12 @@ def add(cli: CliContext, name: str, title: str, key_file: Path | None, as_json: 
             }
         )
         return
-    ok(f"member {added.id} added: {name}" + (f" ({title})" if title else ""))
+    if title:
+        ok(cli.t("member.added_with_title", member=added.id, name=name, title=title))
+    else:
+        ok(cli.t("member.added", member=added.id, name=name))
     if member_key is not None:
-        say(f"  key: {member_key.key_id}")
+        fields([(cli.t("field.key"), member_key.key_id)], colon=cli.colon)
 
 
 @member.command("list")
@@ -68,6 +71,13 @@ def list_(cli: CliContext, as_json: bool) -> None:
         emit_json(rows)
         return
     if not rows:
-        say("no members yet")
-    for row in rows:
-        say(f"{row['member']}  {row['name']}" + (f"  ({row['title']})" if row["title"] else ""))
+        say(cli.t("member.none"))
+        return
+    table(
+        [
+            Column(cli.t("col.member"), style="dim"),
+            Column(cli.t("col.name"), style="bold"),
+            Column(cli.t("col.title")),
+        ],
+        [(row["member"], row["name"], row["title"]) for row in rows],
+    )

@@ -21,14 +21,23 @@ def parse_moment(
     text = value.strip()
     if len(text) == 10:
         text += "T00:00:00+08:00"
+    return parse_time(ctx, text, value)
+
+
+def parse_time(ctx: click.Context | None, text: str, value: str | None = None) -> datetime:
+    """An ISO 8601 time that must carry its zone; a usage error, in the reader's language,
+    naming ``value`` (what the user wrote) otherwise."""
+    from ledger.cli.context import lang_of
+    from ledger.cli.i18n import message
+
+    lang = lang_of(ctx or click.get_current_context(silent=True))
+    written = text if value is None else value
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise click.BadParameter(
-            f"{value!r} is not an ISO 8601 time, like 2026-03-01T09:00:00+08:00"
-        ) from None
+        raise click.BadParameter(message(lang, "error.time_format", value=written)) from None
     if moment.tzinfo is None:
-        raise click.BadParameter(f"{value!r} has no time zone; add one, like +08:00 or Z")
+        raise click.BadParameter(message(lang, "error.time_zone", value=written))
     return moment
 
 

@@ -40,8 +40,13 @@ def record(cli: CliContext, file: Path, as_json: bool) -> None:
         )
         return
     ok(
-        f"{len(document.acts)} acts recorded as {result.events} events "
-        f"(positions {result.first_position} to {result.last_position})"
+        cli.t(
+            "record.recorded",
+            acts=len(document.acts),
+            events=result.events,
+            first=result.first_position,
+            last=result.last_position,
+        )
     )
     for alias, ident in result.aliases.items():
         say(f"  {alias:<16} {ident}")

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ledger.cli.context import CliContext, pass_cli
-from ledger.cli.render import emit_json, ok, say
+from ledger.cli.render import Column, emit_json, ok, say, table
 
 
 @click.group()
@@ -43,10 +43,23 @@ def list_(cli: CliContext, as_json: bool) -> None:
             }
         )
         return
-    say(f"rule set in force: {version}")
-    for r in RULES:
-        values = ", ".join(f"{k}={v}" for k, v in parameters.get(r.id, {}).items())
-        say(f"  {r.id:<24} {r.title_zh}" + (f"  [{values}]" if values else ""))
+    say(cli.t("rules.in_force", version=version))
+    table(
+        [
+            Column(cli.t("col.rule"), style="cyan"),
+            Column(cli.t("col.rule_title")),
+            Column(cli.t("col.parameters"), style="dim"),
+        ],
+        [
+            (
+                r.id,
+                r.title_zh if cli.lang == "zh" else r.title,
+                ", ".join(f"{k}={v}" for k, v in parameters.get(r.id, {}).items()),
+            )
+            for r in RULES
+        ],
+        indent=2,
+    )
 
 
 @rules.command()
@@ -73,14 +86,13 @@ def adopt(cli: CliContext, file: Path) -> None:
     try:
         raw = file.read_bytes()
     except OSError as e:
-        raise InputError(f"cannot read {file}: {e.strerror}") from e
+        raise InputError(cli.t("error.cannot_read", path=file, reason=e.strerror)) from e
     try:
         data = json.loads(raw) if file.suffix == ".json" else yaml.safe_load(raw)
     except (ValueError, yaml.YAMLError) as e:
-        raise RuleSetError(
-            f"{file} is not valid {'JSON' if file.suffix == '.json' else 'YAML'}: {e}"
-        ) from e
+        kind = "JSON" if file.suffix == ".json" else "YAML"
+        raise RuleSetError(cli.t("error.not_valid", path=file, format=kind, error=e)) from e
     adopted = parse_ruleset(data, source=sha256(raw))
     service = cli.open(writable=True)
     service.adopt_ruleset(adopted)
-    ok(f"rule set {adopted.version} adopted ({len(adopted.parameters)} parameters changed)")
+    ok(cli.t("rules.adopted", version=adopted.version, count=len(adopted.parameters)))

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
 
 import click
 
+from ledger.cli import vocabulary
 from ledger.cli.context import CliContext, pass_cli
+from ledger.cli.i18n import term, terms
 from ledger.cli.options import as_of_option, json_option, parse_moment
-from ledger.cli.render import emit_json, ok, say
+from ledger.cli.render import Column, emit_json, ok, say, table
+
+if TYPE_CHECKING:
+    from ledger.projections.trace import Trace
 
 
 @click.command()
@@ -32,43 +38,89 @@ def trace(cli: CliContext, matter: str, as_of: datetime | None, as_json: bool) -
     if as_json:
         emit_json(result.to_json())
         return
-    say(f"{result.title}  [{result.state}]  as of {result.as_of}")
+    _show_trace(cli, result)
+
+
+def _show_trace(cli: CliContext, result: Trace) -> None:
+    lang = cli.lang
+    state = term(lang, "state", result.state)
+    say(cli.t("trace.heading", title=result.title, state=state, as_of=result.as_of))
     if result.categories:
-        say(f"categories: {', '.join(result.categories)}")
+        say(cli.t("trace.categories", categories=terms(lang, "category", result.categories)))
     for d in result.decisions:
-        agree = "" if d["announced"] == d["computed"] else f"  (count says {d['computed']}!)"
+        mismatch = ""
+        if d["announced"] != d["computed"]:
+            mismatch = cli.t("trace.count_differs", computed=term(lang, "outcome", d["computed"]))
         say(
-            f"decision at position {d['position']}: {d['announced']}{agree}; "
-            f"{d['votes_for']} for / {d['votes_against']} against / {d['abstentions']} abstaining "
-            f"({d['method']}), {d['votes_needed']} needed of {d['roster']} who should attend"
+            cli.t(
+                "trace.decision",
+                position=d["position"],
+                announced=term(lang, "outcome", d["announced"]),
+                mismatch=mismatch,
+                votes_for=d["votes_for"],
+                votes_against=d["votes_against"],
+                abstentions=d["abstentions"],
+                method=term(lang, "method", d["method"]),
+                needed=d["votes_needed"],
+                roster=d["roster"],
+            )
         )
     say("")
-    say(f"{'pos':>5}  {'role':<28} {'who':<14} {'posts':<34} detail")
-    for r in result.roles:
-        mark = " ✍" if r.signed_by_person else ""
-        say(
-            f"{r.position:>5}  {r.role:<28} {(r.name or '—')[:14]:<14} "
-            f"{','.join(r.posts)[:34]:<34} {r.detail}{mark}"
-        )
+    table(
+        [
+            Column(cli.t("col.position"), justify="right"),
+            Column(cli.t("col.role"), style="cyan"),
+            Column(cli.t("col.who"), style="bold"),
+            Column(cli.t("col.posts")),
+            Column(cli.t("col.detail")),
+        ],
+        [
+            (
+                r.position,
+                vocabulary.role(lang, r.role),
+                vocabulary.person(lang, r.name or "—"),
+                vocabulary.posts(lang, r.posts),
+                vocabulary.detail(lang, r.role, r.detail) + (" ✍" if r.signed_by_person else ""),
+            )
+            for r in result.roles
+        ],
+    )
     if result.dissenters:
         say("")
-        say(
-            "dissent (reduces or waives responsibility): "
-            + "; ".join(f"{d['name']} ({d['how']})" for d in result.dissenters)
-        )
+        listed = [
+            cli.t("trace.dissenter", name=d["name"], how=vocabulary.roles(lang, d["how"]))
+            for d in result.dissenters
+        ]
+        say(cli.t("trace.dissent", dissenters=("；" if lang == "zh" else "; ").join(listed)))
     for c in result.chair_against_majority:
-        reasons = c["reasons"] or "NO REASONS GIVEN"
-        say(f"chair announced {c['announced']} against the majority of views: {reasons}")
+        reasons = c["reasons"] or cli.t("trace.no_reasons")
+        announced = term(lang, "outcome", c["announced"])
+        say(cli.t("trace.chair_against", announced=announced, reasons=reasons))
     for change in result.changes:
-        say(f"change at position {change['position']}: {change['type']}")
+        say(cli.t("trace.change", position=change["position"], type=change["type"]))
     say("")
     if result.findings:
-        say(f"{len(result.findings)} finding(s):")
-        for f in result.findings:
-            say(f"  {f['rule']:<22} {f['responsible_name']:<10} {f['message']}")
+        say(cli.t("trace.findings", count=len(result.findings)))
+        _findings_table(cli, result.findings, with_responsible=True)
     else:
-        say("no findings")
-    say("✍ = signed by the person themself; otherwise recorded by the office")
+        say(cli.t("trace.no_findings"))
+    say(cli.t("trace.legend"))
+
+
+def _findings_table(
+    cli: CliContext, findings: list[dict[str, Any]], *, with_responsible: bool
+) -> None:
+    """Findings (as JSON documents) in the reader's language: they carry both messages."""
+    columns = [Column(cli.t("col.rule"), style="cyan")]
+    if with_responsible:
+        columns.append(Column(cli.t("col.responsible"), style="bold"))
+    columns.append(Column(cli.t("col.message")))
+    rows = []
+    for f in findings:
+        text = f["message_zh"] if cli.lang == "zh" else f["message"]
+        who = vocabulary.person(cli.lang, f.get("responsible_name", f["responsible"]))
+        rows.append((f["rule"], who, text) if with_responsible else (f["rule"], text))
+    table(columns, rows, indent=2)
 
 
 @click.command()
@@ -87,7 +139,7 @@ def archive(cli: CliContext, matter: str, as_of: datetime | None, as_json: bool)
     for e in entries:
         if e.section != section:
             section = e.section
-            say(f"\n[{section}]")
+            say(f"\n[{term(cli.lang, 'section', section)}]")
         say(f"{e.position:>6}  {e.occurred_at[:19]}  {e.type:<32} {e.payload}")
 
 
@@ -98,13 +150,16 @@ def archive(cli: CliContext, matter: str, as_of: datetime | None, as_json: bool)
 @pass_cli
 def history(cli: CliContext, matter: str, as_of: datetime | None, as_json: bool) -> None:
     """A decision's history as a timeline, step by step."""
-    steps = cli.open().reader().timeline(matter, as_of)
+    reader = cli.open().reader()
     if as_json:
-        emit_json(steps)
+        emit_json(reader.timeline(matter, as_of))
         return
-    for s in steps:
-        mark = " ✍" if s["signed_by_actor"] else ""
-        say(f"{s['position']:>6}  {_china(s['occurred_at'])}  {s['summary']}{mark}")
+    file = reader.matter_file(matter, as_of)
+    names = file.names()
+    for e in file.archive():
+        line = vocabulary.summary(cli.lang, e.type, e.payload, names)
+        mark = " ✍" if e.signed_by_actor else ""
+        say(f"{e.position:>6}  {_china(e.occurred_at)}  {line}{mark}")
 
 
 def _china(text: str) -> str:
@@ -127,20 +182,48 @@ def person(cli: CliContext, member: str, as_of: datetime | None, as_json: bool) 
     if as_json:
         emit_json(result)
         return
-    say(f"{result['name']}  ({result['member']})  as of {result['as_of']}")
+    _show_person(cli, result)
+
+
+def _show_person(cli: CliContext, result: dict[str, Any]) -> None:
+    lang = cli.lang
+    say(
+        cli.t("person.heading", name=result["name"], member=result["member"], as_of=result["as_of"])
+    )
     for p in result["posts"]:
-        say(
-            f"  from {p['from'][:10]}: {', '.join(p['posts'])}"
-            + (f"; in charge of {', '.join(p['in_charge'])}" if p["in_charge"] else "")
-        )
+        posts = vocabulary.posts(lang, p["posts"])
+        since = p["from"][:10]
+        if p["in_charge"]:
+            areas = terms(lang, "area", p["in_charge"])
+            say("  " + cli.t("person.posts_in_charge", since=since, posts=posts, areas=areas))
+        else:
+            say("  " + cli.t("person.posts", since=since, posts=posts))
+    rows = []
     for m in result["matters"]:
-        say(f"\n{m['title']}")
-        for r in m["roles"]:
-            say(f"  {r['position']:>6}  {r['role']:<28} {r['detail']}")
+        for i, r in enumerate(m["roles"]):
+            rows.append(
+                (
+                    m["title"] if i == 0 else "",
+                    r["position"],
+                    vocabulary.role(lang, r["role"]),
+                    vocabulary.detail(lang, r["role"], r["detail"]),
+                )
+            )
+    if rows:
+        say("")
+        table(
+            [
+                Column(cli.t("col.matter"), style="bold"),
+                Column(cli.t("col.position"), justify="right"),
+                Column(cli.t("col.role"), style="cyan"),
+                Column(cli.t("col.detail")),
+            ],
+            rows,
+        )
     say("")
-    say(f"{len(result['findings'])} finding(s) naming them")
-    for f in result["findings"]:
-        say(f"  {f['rule']:<22} {f['message']}")
+    say(cli.t("person.findings", count=len(result["findings"])))
+    if result["findings"]:
+        _findings_table(cli, result["findings"], with_responsible=False)
 
 
 @click.command()
@@ -160,7 +243,7 @@ def replay(cli: CliContext, until: str, as_json: bool) -> None:
     from ledger.integrity.canonical import format_time
     from ledger.projections.facts import build_world
 
-    moment = parse_moment(None, None, until)
+    moment = parse_moment(click.get_current_context(), None, until)
     assert moment is not None
     service = cli.open()
     index = service.index()
@@ -193,11 +276,22 @@ def replay(cli: CliContext, until: str, as_json: bool) -> None:
         emit_json(document)
         return
     say(
-        f"as of {document['until']}: {position} events, {len(world.members)} members, "
-        f"{len(world.meetings)} meetings, {len(matters)} matters, {len(found)} findings"
+        cli.t(
+            "replay.summary",
+            until=document["until"],
+            events=position,
+            members=len(world.members),
+            meetings=len(world.meetings),
+            matters=len(matters),
+            findings=len(found),
+        )
     )
-    for m in matters:
-        say(f"  [{m['state']:<8}] {m['title']}")
+    if matters:
+        table(
+            [Column(cli.t("col.state"), style="cyan"), Column(cli.t("col.matter"))],
+            [(term(cli.lang, "state", m["state"]), m["title"]) for m in matters],
+            indent=2,
+        )
 
 
 @click.command()
@@ -207,7 +301,5 @@ def rebuild(cli: CliContext) -> None:
     started = datetime.now(UTC)
     index = cli.open().rebuild_index()
     seconds = (datetime.now(UTC) - started).total_seconds()
-    ok(
-        f"read index rebuilt from {index.tracked and len(index.dump()['events'])} events "
-        f"in {seconds:.1f} s"
-    )
+    events = index.tracked and len(index.dump()["events"])
+    ok(cli.t("rebuild.done", events=events, seconds=seconds))

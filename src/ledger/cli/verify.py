@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-import sys
+from contextlib import nullcontext
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from ledger.cli.context import CliContext, pass_cli
-from ledger.cli.render import bad, emit_json, ok, say
+from ledger.cli.render import bad, emit_json, fields, ok, progress, say
+
+if TYPE_CHECKING:
+    from ledger.integrity.verify import Report
 
 
 @click.command()
@@ -63,42 +67,55 @@ def verify(
     held = [read_checkpoint(path) for path in checkpoint_files]
     service = cli.open()
     total = service.app.count_rows()
-    show = not no_progress and not as_json and sys.stderr.isatty() and total > 5000
-
-    def progress(done: int) -> None:
-        click.echo(f"\rverifying … {done:,} / ~{total:,} events", err=True, nl=False)
-
-    report = service.verify(
-        checkpoints=held,
-        use_home_checkpoint=not no_home_checkpoint,
-        trusted_key=trusted_key,
-        workers=workers,
-        on_progress=progress if show else None,
-    )
-    if show:
-        click.echo("", err=True)
+    show = not no_progress and not as_json and total > 5000
+    with progress(cli.t("verify.progress"), total) if show else nullcontext() as on_progress:
+        report = service.verify(
+            checkpoints=held,
+            use_home_checkpoint=not no_home_checkpoint,
+            trusted_key=trusted_key,
+            workers=workers,
+            on_progress=on_progress,
+        )
     if as_json:
         emit_json(report.to_json())
     elif report.failure is None:
-        ok(f"ledger {report.ledger_id}: {report.events} events verified")
-        say(f"  head hash:    {report.head_hash}")
-        say(f"  tree head:    sha256:{report.tree_head.hex()}")
-        for c in report.checkpoints:
-            say(f"  checkpoint:   size {c['size']} matches and is signed")
-        if not report.checkpoints:
-            say("  checkpoint:   none held (a removed tail can only be caught against one)")
-        say(
-            f"  trusted key:  {report.anchor}"
-            + ("" if trusted_key else "  (from ledger.json; pin it with --trusted-key)")
-        )
+        _show_intact(cli, report, pinned=trusted_key is not None)
     else:
-        f = report.failure
-        bad(
-            f"integrity failure at position {f.position}"
-            + (f" (storage row {f.row})" if f.row is not None else "")
-        )
-        if f.stream is not None:
-            say(f"  event:   {f.type} in stream {f.stream}, version {f.version}")
-        say(f"  problem: {f.problem}")
-        say(f"  events verified before it: {report.events}")
+        _show_failure(cli, report)
     ctx.exit(0 if report.ok else 1)
+
+
+def _show_intact(cli: CliContext, report: Report, *, pinned: bool) -> None:
+    ok(cli.t("verify.ok", ledger=report.ledger_id, events=report.events))
+    rows = [
+        (cli.t("field.head_hash"), report.head_hash),
+        (cli.t("field.tree_head"), f"sha256:{report.tree_head.hex()}"),
+    ]
+    for c in report.checkpoints:
+        rows.append((cli.t("field.checkpoint"), cli.t("verify.checkpoint_ok", size=c["size"])))
+    if not report.checkpoints:
+        rows.append((cli.t("field.checkpoint"), cli.t("verify.no_checkpoint")))
+    anchor = str(report.anchor)
+    rows.append(
+        (
+            cli.t("field.trusted_key"),
+            anchor if pinned else f"{anchor}  {cli.t('verify.key_from_config')}",
+        )
+    )
+    fields(rows, colon=cli.colon)
+
+
+def _show_failure(cli: CliContext, report: Report) -> None:
+    f = report.failure
+    assert f is not None
+    if f.row is None:
+        bad(cli.t("verify.failed", position=f.position))
+    else:
+        bad(cli.t("verify.failed_row", position=f.position, row=f.row))
+    rows = []
+    if f.stream is not None:
+        event = cli.t("verify.event", type=f.type, stream=f.stream, version=f.version)
+        rows.append((cli.t("field.event"), event))
+    rows.append((cli.t("field.problem"), f.problem))
+    fields(rows, colon=cli.colon)
+    say("  " + cli.t("verify.verified_before", count=report.events))

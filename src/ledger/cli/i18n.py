@@ -1,0 +1,497 @@
+"""Chinese and English for every text the command line shows a person.
+
+One catalogue: a message id names a text in English and in Chinese, with ``{placeholders}``
+filled by :func:`message`. The language is chosen once per command (``--lang``, else
+``LEDGER_LANG``, else the locale: :func:`detect`) and kept on the ``CliContext``; nothing here
+holds a current language. What stays English, and why, is in docs/cli.md ("Language"): help
+texts, JSON documents, identifiers and values of the record format, and the messages of errors
+raised by the domain. The Chinese terms are the users' own (the shared domain glossary: 议题,
+表决, 纪要, 档案, 常委会 ...); translate at this edge, never in the domain.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Final, Literal, NamedTuple, cast
+
+Lang = Literal["en", "zh"]
+LANGUAGES: Final = ("en", "zh")
+LANG_ENV: Final = "LEDGER_LANG"
+# POSIX precedence for the language of messages: the first one set wins.
+LOCALE_ENVS: Final = ("LC_ALL", "LC_MESSAGES", "LANG")
+
+
+class Text(NamedTuple):
+    """One message, in both languages."""
+
+    en: str
+    zh: str
+
+
+def detect(environ: Mapping[str, str]) -> Lang:
+    """The language of the locale: ``zh`` for a Chinese locale (``zh_CN.UTF-8``, ``zh_TW``),
+    ``en`` for any other or none. The first of LC_ALL, LC_MESSAGES, LANG that is set decides."""
+    for name in LOCALE_ENVS:
+        value = environ.get(name, "")
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"
+
+
+def parse(value: str) -> Lang:
+    """A language name as given to ``--lang`` (already checked by click's ``Choice``)."""
+    lowered = value.lower()
+    if lowered not in LANGUAGES:
+        raise ValueError(f"expected one of {', '.join(LANGUAGES)}, got {value!r}")
+    return cast(Lang, lowered)
+
+
+def message(lang: Lang, key: str, /, **values: object) -> str:
+    """The message ``key`` in ``lang``, its placeholders filled from ``values``.
+
+    An unknown key is a bug in the CLI, not a user's mistake: it raises ``KeyError`` (the test
+    suite checks every key the CLI uses is in the catalogue).
+    """
+    text = CATALOGUE[key]
+    return (text.zh if lang == "zh" else text.en).format(**values)
+
+
+def term(lang: Lang, group: str, value: str) -> str:
+    """A value of the record (a post, a stance, a vote method ...) as the reader says it:
+    the catalogue's ``group.value`` entry, or the value itself when it has none."""
+    text = CATALOGUE.get(f"{group}.{value}")
+    if text is None:
+        return value
+    return text.zh if lang == "zh" else text.en
+
+
+def terms(lang: Lang, group: str, values: Iterable[object]) -> str:
+    """Several values of one group, joined as the language joins a list."""
+    items = [term(lang, group, str(v)) for v in values]
+    return ("、" if lang == "zh" else ", ").join(items)
+
+
+def placeholders(text: str) -> set[str]:
+    """The names of a text's ``{placeholders}`` (for the catalogue's own check)."""
+    import string
+
+    return {field for _, field, _, _ in string.Formatter().parse(text) if field}
+
+
+CATALOGUE: Final[Mapping[str, Text]] = {
+    # --- errors and prompts (main.py, context.py, key.py, options.py) -------------------------
+    "error.line": Text("error: {message}", "错误：{message}"),
+    "error.internal": Text("internal error: {kind}: {message}", "内部错误：{kind}：{message}"),
+    "error.bug": Text(
+        "This is a bug. Rerun with --debug for details and report it.",
+        "这是程序缺陷。请加 --debug 重新运行查看详情，并报告此问题。",
+    ),
+    "error.interrupted": Text("interrupted", "已中断"),
+    "error.usage_hint": Text(
+        "Try '{command} {option}' for help.", "运行 '{command} {option}' 查看帮助。"
+    ),
+    "error.language": Text(
+        "{option} takes en or zh, got {value!r}", "{option} 只能是 en 或 zh，而不是 {value!r}"
+    ),
+    "error.time_format": Text(
+        "{value!r} is not an ISO 8601 time, like 2026-03-01T09:00:00+08:00",
+        "{value!r} 不是 ISO 8601 时间，应形如 2026-03-01T09:00:00+08:00",
+    ),
+    "error.time_zone": Text(
+        "{value!r} has no time zone; add one, like +08:00 or Z",
+        "{value!r} 没有时区；请加上时区，如 +08:00 或 Z",
+    ),
+    "error.json_objects": Text(
+        "{option} takes JSON objects: {error}", "{option} 需要 JSON 对象：{error}"
+    ),
+    "error.cannot_read": Text("cannot read {path}: {reason}", "无法读取 {path}：{reason}"),
+    "error.not_valid": Text(
+        "{path} is not valid {format}: {error}", "{path} 不是有效的 {format}：{error}"
+    ),
+    "passphrase.missing": Text(
+        "the {label} is encrypted: set {env} or run on a terminal to be asked",
+        "{label}已加密：请设置 {env}，或在终端上运行以输入口令",
+    ),
+    "passphrase.prompt": Text("Passphrase for the {label}", "{label}的口令"),
+    "passphrase.key_missing": Text(
+        "the key in {path} needs a passphrase: set {env} or run on a terminal",
+        "{path} 中的密钥需要口令：请设置 {env}，或在终端上运行",
+    ),
+    "passphrase.key_prompt": Text("Passphrase for the key in {path}", "{path} 中密钥的口令"),
+    # The store and the commands name the key they need a passphrase for (service.py).
+    "key_label.new ledger key": Text("new ledger key", "新的台账密钥"),
+    "key_label.new office key": Text("new office key", "新的办公室密钥"),
+    "key_label.office key": Text("office key", "办公室密钥"),
+    "key_label.checkpoint key": Text("checkpoint key", "检查点密钥"),
+    # --- labels of key: value blocks -------------------------------------------------------
+    "field.home": Text("home", "目录"),
+    "field.store": Text("store", "存储"),
+    "field.ledger_key": Text("ledger key", "台账密钥"),
+    "field.warning": Text("warning", "警告"),
+    "field.key": Text("key", "密钥"),
+    "field.head_hash": Text("head hash", "链头哈希"),
+    "field.tree_head": Text("tree head", "树根哈希"),
+    "field.checkpoint": Text("checkpoint", "检查点"),
+    "field.trusted_key": Text("trusted key", "信任密钥"),
+    "field.event": Text("event", "事件"),
+    "field.problem": Text("problem", "原因"),
+    # --- table headers -----------------------------------------------------------------------
+    "col.position": Text("pos", "序号"),
+    "col.recorded": Text("recorded", "记录时间"),
+    "col.type": Text("type", "类型"),
+    "col.actor": Text("actor", "行为人"),
+    "col.signatures": Text("signed", "签名"),
+    "col.key": Text("key", "密钥"),
+    "col.holder": Text("holder", "持有人"),
+    "col.purposes": Text("purposes", "用途"),
+    "col.state": Text("state", "状态"),
+    "col.member": Text("member", "委员"),
+    "col.name": Text("name", "姓名"),
+    "col.title": Text("title", "职务"),
+    "col.rule": Text("rule", "规则"),
+    "col.rule_title": Text("title", "名称"),
+    "col.parameters": Text("parameters", "参数"),
+    "col.when": Text("when", "时间"),
+    "col.subject": Text("subject", "对象"),
+    "col.responsible": Text("responsible", "责任人"),
+    "col.message": Text("message", "说明"),
+    "col.role": Text("role", "角色"),
+    "col.who": Text("who", "人员"),
+    "col.posts": Text("posts", "职务"),
+    "col.detail": Text("detail", "详情"),
+    "col.matter": Text("matter", "议题"),
+    # --- init, member, key, checkpoint, record, act, rules, rebuild --------------------------
+    "init.created": Text("ledger {ledger} created for {name!r}", "已为「{name}」创建台账 {ledger}"),
+    "init.unencrypted": Text(
+        "the ledger key is stored UNENCRYPTED (demo use only)", "台账密钥未加密存储（仅供演示）"
+    ),
+    "init.keep_key": Text(
+        "Keep the ledger key id above somewhere safe: `ledger verify --trusted-key` checks it.",
+        "请妥善保存上面的台账密钥标识：`ledger verify --trusted-key` 凭它核验。",
+    ),
+    "member.added": Text("member {member} added: {name}", "委员 {member} 已登记：{name}"),
+    "member.added_with_title": Text(
+        "member {member} added: {name} ({title})", "委员 {member} 已登记：{name}（{title}）"
+    ),
+    "member.none": Text("no members yet", "尚无委员"),
+    "key.cannot_read": Text(
+        "cannot read key file {path}: {reason}", "无法读取密钥文件 {path}：{reason}"
+    ),
+    "key.exists": Text("{path} exists; choose another file", "{path} 已存在，请换一个文件"),
+    "key.generated": Text("key {key} written to {path}", "密钥 {key} 已写入 {path}"),
+    "key.registered": Text(
+        "key {key} registered for {holder} ({purposes})",
+        "密钥 {key} 已登记给 {holder}（{purposes}）",
+    ),
+    "key.rotated": Text("office key rotated; now {key}", "办公室密钥已轮换，现为 {key}"),
+    "key.revoked": Text("key {key} revoked", "密钥 {key} 已吊销"),
+    "key_state.valid": Text("valid", "有效"),
+    "key_state.retired": Text("retired", "已停用"),
+    "key_state.revoked": Text("revoked", "已吊销"),
+    "purpose.record": Text("record", "记录"),
+    "purpose.act": Text("act", "本人行为"),
+    "purpose.checkpoint": Text("checkpoint", "检查点"),
+    "holder.ledger": Text("ledger", "台账"),
+    "holder.office": Text("office", "办公室"),
+    "signer.record": Text("record", "办公室"),
+    "signer.act": Text("act", "本人"),
+    "checkpoint.written": Text(
+        "checkpoint of {size} events written to {path}", "含 {size} 个事件的检查点已写入 {path}"
+    ),
+    "record.recorded": Text(
+        "{acts} acts recorded as {events} events (positions {first} to {last})",
+        "{acts} 项行为已记录为 {events} 个事件（序号 {first} 至 {last}）",
+    ),
+    "act.recorded": Text("{act} recorded (position {first})", "{act} 已记录（序号 {first}）"),
+    "act.recorded_range": Text(
+        "{act} recorded (position {first} to {last})", "{act} 已记录（序号 {first} 至 {last}）"
+    ),
+    "act.created": Text("new {kind}: {id}", "新{kind}：{id}"),
+    "kind.member": Text("member", "委员"),
+    "kind.body": Text("body", "机构"),
+    "kind.delegation": Text("delegation", "委托"),
+    "kind.matter": Text("matter", "议题"),
+    "kind.assignment": Text("assignment", "落实任务"),
+    "kind.meeting": Text("meeting", "会议"),
+    "kind.emergency action": Text("emergency action", "临机处置"),
+    "kind.report": Text("report", "报告"),
+    "kind.review": Text("review", "责任追究"),
+    "kind.correction": Text("correction", "更正"),
+    "rules.in_force": Text("rule set in force: {version}", "现行规则集：{version}"),
+    "rules.adopted": Text(
+        "rule set {version} adopted ({count} parameters changed)",
+        "规则集 {version} 已采用（变更 {count} 项参数）",
+    ),
+    "rebuild.done": Text(
+        "read index rebuilt from {events} events in {seconds:.1f} s",
+        "读索引已由 {events} 个事件重建，用时 {seconds:.1f} 秒",
+    ),
+    # --- log and verify ------------------------------------------------------------------------
+    "verify.progress": Text("verifying", "正在核验"),
+    "verify.ok": Text(
+        "ledger {ledger}: {events} events verified", "台账 {ledger}：{events} 个事件核验无误"
+    ),
+    "verify.checkpoint_ok": Text(
+        "size {size} matches and is signed", "规模 {size}，与日志一致且已签名"
+    ),
+    "verify.no_checkpoint": Text(
+        "none held (a removed tail can only be caught against one)",
+        "未持有（末尾被删除的事件只有对照检查点才能发现）",
+    ),
+    "verify.key_from_config": Text(
+        "(from ledger.json; pin it with --trusted-key)",
+        "（取自 ledger.json；请用 --trusted-key 固定）",
+    ),
+    "verify.failed": Text(
+        "integrity failure at position {position}", "完整性校验失败：序号 {position}"
+    ),
+    "verify.failed_row": Text(
+        "integrity failure at position {position} (storage row {row})",
+        "完整性校验失败：序号 {position}（存储行 {row}）",
+    ),
+    "verify.verified_before": Text(
+        "events verified before it: {count}", "此前已核验 {count} 个事件"
+    ),
+    "verify.event": Text(
+        "{type} in stream {stream}, version {version}", "{type}，流 {stream}，版本 {version}"
+    ),
+    # --- findings ------------------------------------------------------------------------------
+    "findings.none": Text("no findings as of {moment}", "截至 {moment} 未发现问题"),
+    "findings.count": Text(
+        "{count} finding(s) as of {moment}", "截至 {moment} 发现 {count} 个问题"
+    ),
+    "findings.event": Text("event {id}", "事件 {id}"),
+    "subject.matter": Text("matter", "议题"),
+    "subject.meeting": Text("meeting", "会议"),
+    "subject.member": Text("member", "委员"),
+    "subject.body": Text("body", "机构"),
+    "subject.emergency_action": Text("emergency action", "临机处置"),
+    "subject.event": Text("event", "事件"),
+    # --- trace, archive, history, person, replay -----------------------------------------------
+    "trace.heading": Text("{title}  [{state}]  as of {as_of}", "{title}  [{state}]  截至 {as_of}"),
+    "trace.categories": Text("categories: {categories}", "类别：{categories}"),
+    "trace.decision": Text(
+        "decision at position {position}: {announced}{mismatch}; {votes_for} for / "
+        "{votes_against} against / {abstentions} abstaining ({method}), {needed} needed of "
+        "{roster} who should attend",
+        "决策（序号 {position}）：{announced}{mismatch}；赞成 {votes_for}、反对 {votes_against}、"
+        "弃权 {abstentions}（{method}），应到会 {roster} 人，需 {needed} 票",
+    ),
+    "trace.count_differs": Text("  (count says {computed}!)", "（计票结果为{computed}！）"),
+    "trace.dissent": Text(
+        "dissent (reduces or waives responsibility): {dissenters}",
+        "反对意见（可从轻或免除责任）：{dissenters}",
+    ),
+    "trace.dissenter": Text("{name} ({how})", "{name}（{how}）"),
+    "trace.chair_against": Text(
+        "chair announced {announced} against the majority of views: {reasons}",
+        "主持人违背多数意见宣布{announced}：{reasons}",
+    ),
+    "trace.no_reasons": Text("NO REASONS GIVEN", "未说明理由"),
+    "trace.change": Text(
+        "change at position {position}: {type}", "变更（序号 {position}）：{type}"
+    ),
+    "trace.findings": Text("{count} finding(s):", "发现 {count} 个问题："),
+    "trace.no_findings": Text("no findings", "未发现问题"),
+    "trace.legend": Text(
+        "✍ = signed by the person themself; otherwise recorded by the office",
+        "✍ = 本人签名；其余由办公室记录",
+    ),
+    "person.heading": Text("{name}  ({member})  as of {as_of}", "{name}（{member}）  截至 {as_of}"),
+    "person.posts": Text("from {since}: {posts}", "自 {since} 起：{posts}"),
+    "person.posts_in_charge": Text(
+        "from {since}: {posts}; in charge of {areas}", "自 {since} 起：{posts}；分管 {areas}"
+    ),
+    "person.findings": Text("{count} finding(s) naming them", "以其为责任人的问题：{count} 个"),
+    "replay.summary": Text(
+        "as of {until}: {events} events, {members} members, {meetings} meetings, "
+        "{matters} matters, {findings} findings",
+        "截至 {until}：{events} 个事件，{members} 名委员，{meetings} 次会议，{matters} 个议题，"
+        "{findings} 个问题",
+    ),
+    # Archive sections (projections/trace.py SECTIONS), named as the domain names the steps.
+    "section.opening": Text("opening", "立项"),
+    "section.research": Text("research", "调查研究"),
+    "section.alternatives": Text("alternatives", "备选方案"),
+    "section.consultation": Text("consultation", "咨询"),
+    "section.agenda": Text("agenda", "确定议题"),
+    "section.meeting": Text("meeting", "会议"),
+    "section.notice": Text("notice", "提前通知"),
+    "section.attendance": Text("attendance", "出席"),
+    "section.deliberation": Text("deliberation", "酝酿讨论"),
+    "section.vote": Text("vote", "表决"),
+    "section.decision": Text("decision", "作出决策"),
+    "section.minutes": Text("minutes", "纪要"),
+    "section.carrying out": Text("carrying out", "落实"),
+    "section.supervision": Text("supervision", "督查"),
+    "section.changes": Text("changes", "调整或变更"),
+    "section.publication": Text("publication", "公开"),
+    "section.emergency": Text("emergency", "临机处置"),
+    "section.review": Text("review", "决策失误责任追究"),
+    "section.corrections": Text("corrections", "更正"),
+    # Trace roles (projections/trace.py), by the role's English name there.
+    "role.in charge": Text("in charge", "分管负责"),
+    "role.researched": Text("researched", "调查研究"),
+    "role.consulted": Text("consulted", "咨询"),
+    "role.consulted (portfolio)": Text("consulted (portfolio)", "跨分工沟通"),
+    "role.proposed": Text("proposed", "提出议题"),
+    "role.coordinated": Text("coordinated", "协调"),
+    "role.approved the agenda": Text("approved the agenda", "确定议题"),
+    "role.chaired": Text("chaired", "主持"),
+    "role.attended": Text("attended", "出席"),
+    "role.absent": Text("absent", "缺席"),
+    "role.declared an interest": Text("declared an interest", "说明利害关系"),
+    "role.withdrew": Text("withdrew", "回避"),
+    "role.presented": Text("presented", "汇报议题"),
+    "role.stated an opinion": Text("stated an opinion", "发表意见"),
+    "role.written view (not counted)": Text("written view (not counted)", "书面意见（不计票）"),
+    "role.voted": Text("voted", "表决"),
+    "role.voted (secret ballot: tally only)": Text(
+        "voted (secret ballot: tally only)", "表决（无记名投票：仅有计票结果）"
+    ),
+    "role.voted (tally only)": Text(
+        "voted ({method}: tally only)", "表决（{method}：仅有计票结果）"
+    ),
+    "role.announced": Text("announced", "宣布结果"),
+    "role.issued the minutes": Text("issued the minutes", "印发纪要"),
+    "role.carries out": Text("carries out", "落实"),
+    "role.reported progress": Text("reported progress", "报告进展"),
+    "role.supervised": Text("supervised", "督查"),
+    "role.acted in an emergency": Text("acted in an emergency", "临机处置"),
+    "role.reported the emergency action": Text("reported the emergency action", "事后报告临机处置"),
+    "role.opened a review": Text("opened a review", "启动责任追究"),
+    "role.found responsible": Text("found responsible", "被认定负有责任"),
+    # Details of a role (projections/trace.py), where they are values rather than free text.
+    "detail.tally": Text(
+        "{votes_for} for, {votes_against} against, {abstentions} abstaining",
+        "赞成 {votes_for}、反对 {votes_against}、弃权 {abstentions}",
+    ),
+    "detail.ballot": Text("{choice} ({method})", "{choice}（{method}）"),
+    "detail.consulted": Text("{kind}: {outcome}", "{kind}：{outcome}"),
+    "detail.on_leave": Text("on leave: {reason}", "请假：{reason}"),
+    "detail.under delegation": Text("under delegation", "受委托"),
+    "detail.completed": Text("completed", "已完成"),
+    "detail.satisfactory": Text("satisfactory", "满意"),
+    "detail.unsatisfactory": Text("unsatisfactory", "不满意"),
+    # --- values of the record ------------------------------------------------------------------
+    "state.open": Text("open", "待决"),
+    "state.adopted": Text("adopted", "通过"),
+    "state.rejected": Text("rejected", "否决"),
+    "state.revoked": Text("revoked", "已撤销"),
+    "outcome.adopted": Text("adopted", "通过"),
+    "outcome.rejected": Text("rejected", "否决"),
+    "method.oral": Text("oral", "口头表决"),
+    "method.show_of_hands": Text("show_of_hands", "举手表决"),
+    "method.secret_ballot": Text("secret_ballot", "无记名投票"),
+    "method.named_ballot": Text("named_ballot", "记名投票"),
+    "choice.for": Text("for", "赞成"),
+    "choice.against": Text("against", "反对"),
+    "choice.abstain": Text("abstain", "弃权"),
+    "stance.agree": Text("agree", "同意"),
+    "stance.disagree": Text("disagree", "不同意"),
+    "stance.abstain": Text("abstain", "弃权"),
+    "stance.reserved": Text("reserved", "保留意见"),
+    "category.major": Text("major", "重大事项"),
+    "category.technical": Text("technical", "专业技术"),
+    "category.public_interest": Text("public_interest", "涉及群众切身利益"),
+    "category.cadre": Text("cadre", "干部任免"),
+    "category.confidential": Text("confidential", "涉密"),
+    "consultation.department": Text("department", "相关部门和单位"),
+    "consultation.peoples_congress": Text("peoples_congress", "人大"),
+    "consultation.cppcc": Text("cppcc", "政协"),
+    "consultation.mass_organisation": Text("mass_organisation", "人民团体"),
+    "consultation.other_party": Text("other_party", "民主党派"),
+    "consultation.non_party": Text("non_party", "党外人士"),
+    "consultation.wide": Text("wide", "广泛征询意见"),
+    "consultation.expert_review": Text("expert_review", "专家论证"),
+    "consultation.risk_assessment": Text("risk_assessment", "决策评估"),
+    "consultation.public_notice": Text("public_notice", "公示"),
+    "consultation.public_comment": Text("public_comment", "公开征求意见"),
+    "consultation.legality_review": Text("legality_review", "合法性审查"),
+    "degree.direct": Text("direct", "直接责任"),
+    "degree.leading": Text("leading", "领导责任"),
+    "degree.important": Text("important", "重要领导责任"),
+    "degree.reduced": Text("reduced", "从轻"),
+    "degree.waived": Text("waived", "免责"),
+    "post.secretary": Text("secretary", "书记"),
+    "post.deputy_secretary": Text("deputy_secretary", "副书记"),
+    "post.head_of_government": Text("head_of_government", "市(县)长"),
+    "post.full_time_deputy_secretary": Text("full_time_deputy_secretary", "专职副书记"),
+    "post.discipline_secretary": Text("discipline_secretary", "纪委书记"),
+    "post.organisation_head": Text("organisation_head", "组织部长"),
+    "post.propaganda_head": Text("propaganda_head", "宣传部长"),
+    "post.political_legal_secretary": Text("political_legal_secretary", "政法委书记"),
+    "post.secretary_general": Text("secretary_general", "秘书长"),
+    "post.united_front_head": Text("united_front_head", "统战部长"),
+    "post.executive_deputy_head": Text("executive_deputy_head", "常务副市长"),
+    "post.standing_member": Text("standing_member", "常委"),
+    "post.member": Text("member", "委员"),
+    "person.office": Text("office", "办公室"),
+    # --- a matter's history, one line per event (projections/views.py summarise) -------------
+    "history.matter.opened": Text(
+        "matter opened: {title} (in charge: {in_charge})",
+        "议题立项：{title}（分管负责：{in_charge}）",
+    ),
+    "history.matter.research_recorded": Text(
+        "research by {by}: {summary}", "{by}调查研究：{summary}"
+    ),
+    "history.matter.alternative_added": Text("alternative plan: {title}", "备选方案：{title}"),
+    "history.matter.consulted": Text(
+        "{kind} by {party}: {outcome}", "{kind}（{party}）：{outcome}"
+    ),
+    "history.matter.cross_portfolio_consulted": Text("discussed with {member}", "与{member}沟通"),
+    "history.matter.proposed": Text("proposed by {by}", "{by}提出议题"),
+    "history.matter.coordinated": Text("coordinated by {by}", "{by}协调"),
+    "history.matter.agenda_approved": Text("agenda approved by {by}", "{by}确定议题"),
+    "history.meeting.scheduled": Text(
+        "meeting called: {title}, chair {chair}", "召开会议：{title}，主持人{chair}"
+    ),
+    "history.meeting.notice_sent": Text("members notified", "已通知委员"),
+    "history.meeting.opened": Text(
+        "meeting opened: {present} present of {roster}",
+        "会议开始：应到 {roster} 人，实到 {present} 人",
+    ),
+    "history.meeting.interest_declared": Text(
+        "{member} declared an interest", "{member}说明利害关系"
+    ),
+    "history.meeting.withdrawal_declared": Text("{member} withdrew (回避)", "{member}回避"),
+    "history.meeting.presented": Text("presented by {by}", "{by}汇报议题"),
+    "history.meeting.opinion_stated": Text("{member}: {stance}", "{member}：{stance}"),
+    "history.meeting.written_view_submitted": Text(
+        "written view of {member}: {stance}", "{member}书面意见：{stance}"
+    ),
+    "history.meeting.item_deferred": Text("deferred: {reason}", "暂缓表决：{reason}"),
+    "history.meeting.vote_taken": Text(
+        "vote ({method}): {votes_for} for, {votes_against} against, {abstentions} abstaining",
+        "表决（{method}）：赞成 {votes_for}、反对 {votes_against}、弃权 {abstentions}",
+    ),
+    "history.meeting.result_announced": Text("{by} announced: {outcome}", "{by}宣布：{outcome}"),
+    "history.matter.decided": Text("decided: {outcome}", "作出决策：{outcome}"),
+    "history.meeting.closed": Text("meeting closed", "会议结束"),
+    "history.meeting.minutes_issued": Text("minutes issued by {by}", "{by}印发纪要"),
+    "history.matter.assignment_made": Text("assigned to {to}: {task}", "交由{to}落实：{task}"),
+    "history.matter.progress_reported": Text(
+        "progress by {by}: {summary}", "{by}报告进展：{summary}"
+    ),
+    "history.matter.supervision_checked": Text(
+        "supervision by {by}: {summary}", "{by}督查：{summary}"
+    ),
+    "history.matter.changed": Text("changed: {summary}", "调整或变更：{summary}"),
+    "history.matter.revoked": Text("revoked: {reason}", "撤销：{reason}"),
+    "history.matter.reconsideration_agreed": Text(
+        "reconsideration agreed: {reason}", "同意复议：{reason}"
+    ),
+    "history.emergency.action_taken": Text(
+        "emergency action by {by}: {summary}", "{by}临机处置：{summary}"
+    ),
+    "history.emergency.reported": Text("emergency action reported by {by}", "{by}事后报告临机处置"),
+    "history.review.opened": Text(
+        "accountability review opened: {reason}", "启动决策失误责任追究：{reason}"
+    ),
+    "history.review.concluded": Text(
+        "review concluded: {conclusion}", "责任追究结论：{conclusion}"
+    ),
+    "history.correction.recorded": Text(
+        "correction of event {corrects}: {reason}", "更正事件 {corrects}：{reason}"
+    ),
+}
