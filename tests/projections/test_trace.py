@@ -374,3 +374,38 @@ def _with_ids(act: dict[str, Any], ids: dict[str, str]) -> dict[str, Any]:
         return value
 
     return {k: v if k in ("act", "as", "at") else swap(v) for k, v in act.items()}
+
+
+def test_an_accountability_review_belongs_to_the_matters_file(
+    county: LedgerService, clock: Clock
+) -> None:
+    acts = meeting(NAMED, OPINIONS, "adopted")
+    acts += [
+        {
+            "act": "review.open",
+            "as": "r",
+            "matter": "x",
+            "reason": "项目失败",
+            "opened_by": "zhao",
+            "at": at(300),
+        },
+        {
+            "act": "review.conclude",
+            "review": "r",
+            "failed": True,
+            "conclusion": "决策失误",
+            "responsible": [
+                {"member": "wang", "role": "主持决策", "degree": "leading"},
+                {"member": "zhang", "role": "反对者", "degree": "waived", "reason": "表决时反对"},
+            ],
+            "at": at(301),
+        },
+    ]
+    record(county, clock, acts)
+    trace = county.reader().matter_file("新区规划").trace()
+    found = [(r.name, r.detail) for r in trace.roles if r.role == "found responsible"]
+    assert found == [("王建国", "leading"), ("张华", "waived")]
+    assert ("opened a review", "赵敏") in {(r.role, r.name) for r in trace.roles}
+    assert any(
+        e.type == "review.concluded" for e in county.reader().matter_file("新区规划").archive()
+    )

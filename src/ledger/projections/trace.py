@@ -145,6 +145,13 @@ class MatterFile:
             for r in self.records
             if r.header["type"].startswith("meeting.") and _names(r.body, str(matter))
         }
+        # reviews and emergency actions about the matter: every event of theirs belongs to its file
+        self.linked = {
+            r.header["stream"]
+            for r in self.records
+            if r.header["type"] in ("review.opened", "emergency.action_taken")
+            and _names(r.body, str(matter))
+        }
 
     def names(self) -> dict[str, str]:
         """Member ids to names, as known to this file."""
@@ -166,6 +173,7 @@ class MatterFile:
             payload = record.body.get("payload")
             concerns = (
                 stream == matter
+                or stream in self.linked
                 or (stream in meetings and event_type in MEETING_LEVEL)
                 or (stream in meetings and _item_is(payload, matter))
                 or (
