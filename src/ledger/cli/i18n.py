@@ -478,6 +478,8 @@ CATALOGUE: Final[Mapping[str, Text]] = {
     ),
     "history.matter.changed": Text("changed: {summary}", "调整或变更：{summary}"),
     "history.matter.revoked": Text("revoked: {reason}", "撤销：{reason}"),
+    "history.matter.deferred": Text("deferred: {reason}", "暂缓表决：{reason}"),
+    "history.matter.published": Text("made public: {channel}", "公开发布：{channel}"),
     "history.matter.reconsideration_agreed": Text(
         "reconsideration agreed: {reason}", "同意复议：{reason}"
     ),

@@ -94,7 +94,16 @@ def summary(lang: Lang, event_type: str, payload: Any, names: dict[str, str]) ->
 
     values: dict[str, object] = {
         field: text(field)
-        for field in ("title", "summary", "party", "reason", "task", "conclusion", "corrects")
+        for field in (
+            "title",
+            "summary",
+            "party",
+            "reason",
+            "task",
+            "conclusion",
+            "corrects",
+            "channel",
+        )
     }
     values |= {field: who(field) for field in ("by", "member", "chair", "to", "in_charge")}
     values |= {

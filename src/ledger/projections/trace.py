@@ -18,6 +18,7 @@ rule sets); only those are fetched from the store and folded here.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
@@ -133,24 +134,30 @@ class Trace:
 class MatterFile:
     """A matter's events and facts as of a moment: the source of its archive and trace."""
 
-    def __init__(self, matter: UUID, rows: Sequence[StoredRow], as_of: datetime) -> None:
-        from ledger.integrity.record import decode_record
-
+    def __init__(
+        self,
+        matter: UUID,
+        rows: Sequence[StoredRow],
+        as_of: datetime,
+        shared: Shared | None = None,
+    ) -> None:
         self.matter = matter
         self.as_of = as_of
-        self.records = [decode_record(r.state) for r in rows]
-        self.world: World = build_world([list(rows)], as_of)
+        self.shared = shared or Shared(rows, as_of)
+        self.records = self.shared.records
+        self.world: World = self.shared.world
+        mentions = self.shared.mentions
         self.meetings = {
             UUID(r.header["stream"])
-            for r in self.records
-            if r.header["type"].startswith("meeting.") and _names(r.body, str(matter))
+            for r, named in zip(self.records, mentions, strict=True)
+            if r.header["type"].startswith("meeting.") and str(matter) in named
         }
         # reviews and emergency actions about the matter: every event of theirs belongs to its file
         self.linked = {
             r.header["stream"]
-            for r in self.records
+            for r, named in zip(self.records, mentions, strict=True)
             if r.header["type"] in ("review.opened", "emergency.action_taken")
-            and _names(r.body, str(matter))
+            and str(matter) in named
         }
 
     def names(self) -> dict[str, str]:
@@ -166,7 +173,7 @@ class MatterFile:
         matter = str(self.matter)
         meetings = {str(m) for m in self.meetings}
         entries = []
-        for record in self.records:
+        for record, named in zip(self.records, self.shared.mentions, strict=True):
             header = record.header
             event_type = header["type"]
             stream = header["stream"]
@@ -179,7 +186,7 @@ class MatterFile:
                 or (
                     event_type in SECTIONS
                     and not event_type.startswith("meeting.")
-                    and _names(record.body, matter)
+                    and matter in named
                 )
             )
             if not concerns or event_type not in SECTIONS:
@@ -199,8 +206,9 @@ class MatterFile:
             )
         return entries
 
-    def trace(self) -> Trace:
-        """Every role and who held it, dissent, the chair's call, changes and findings."""
+    def trace(self, with_findings: bool = True) -> Trace:
+        """Every role and who held it, dissent, the chair's call, changes and (unless
+        ``with_findings`` is false) the findings."""
         facts = self.world.matters[self.matter]
         trace = Trace(
             matter=str(self.matter),
@@ -316,10 +324,11 @@ class MatterFile:
                 }
             )
         self._dissent_and_chair(trace, names)
-        trace.findings = [
-            {**f.to_json(), "responsible_name": names.get(f.responsible, f.responsible)}
-            for f in self.findings()
-        ]
+        if with_findings:
+            trace.findings = [
+                {**f.to_json(), "responsible_name": names.get(f.responsible, f.responsible)}
+                for f in self.findings()
+            ]
         return trace
 
     def _vote(self, trace: Trace, p: dict[str, Any], e: ArchiveEntry, add: Any) -> None:
@@ -428,5 +437,18 @@ def _item_is(payload: Any, matter: str) -> bool:
     return payload.get("item") == matter or matter in payload.get("bundled_with", ())
 
 
-def _names(body: Any, ident: str) -> bool:
-    return ident in json.dumps(body)
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+class Shared:
+    """Decoded records, the ids each body names, and their facts: made once, shared by the files
+    of several matters (a person's view reads many)."""
+
+    def __init__(self, rows: Sequence[StoredRow], as_of: datetime) -> None:
+        from ledger.integrity.record import decode_record
+
+        self.records = [decode_record(r.state) for r in rows]
+        self.mentions = [
+            frozenset(_UUID.findall(r.state.rsplit(b"\n", 1)[-1].decode())) for r in rows
+        ]
+        self.world: World = build_world([list(rows)], as_of)

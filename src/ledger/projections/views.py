@@ -13,9 +13,8 @@ from ledger.domain.rules.engine import evaluate, parameters_in_force
 from ledger.errors import InputError
 from ledger.integrity.canonical import format_time
 from ledger.integrity.verify import StoredRow
-from ledger.projections.facts import build_world
 from ledger.projections.index import LedgerIndex
-from ledger.projections.trace import MatterFile, Role
+from ledger.projections.trace import MatterFile, Role, Shared
 
 RowsAt = Callable[[Sequence[int]], list[StoredRow]]
 
@@ -63,25 +62,25 @@ class Reader:
         until = format_time(moment)
         matters = self._matters_of(member, until)
         roles: list[dict[str, Any]] = []
-        findings: list[dict[str, Any]] = []
-        seen: set[tuple[str, tuple[int, ...]]] = set()
         name = ""
+        rows: set[int] = set(self.index.rows_for(member, until))
+        for matter, _ in matters:
+            rows.update(self.index.rows_for(matter, until))
+        fetched = self.rows_at(sorted(rows))
+        shared = Shared(fetched, moment)  # decoded and judged once for every matter
         for matter, title in matters:
-            trace = self.matter_file(matter, moment).trace()
+            trace = MatterFile(UUID(matter), fetched, moment, shared).trace(with_findings=False)
             mine = [r for r in trace.roles if r.person == member]
             if mine:
                 name = mine[0].name
             roles += [_role_json(r, matter, title) for r in mine]
-            for f in trace.findings:
-                key = (f["rule"], tuple(f["positions"]))
-                if f["responsible"] == member and key not in seen:
-                    seen.add(key)
-                    findings.append(f)
-        world = build_world([self.rows_at(self.index.rows_for(member, until))], moment)
+        world = shared.world
         facts = world.members.get(UUID(member))
-        for duty in evaluate(world, parameters_in_force(world, moment), moment, ["duty-report"]):
-            if duty.responsible == member:
-                findings.append(duty.to_json())
+        findings = [
+            f.to_json()
+            for f in evaluate(world, parameters_in_force(world, moment), moment)
+            if f.responsible == member
+        ]
         return {
             "member": member,
             "name": facts.name if facts else name,
@@ -193,6 +192,8 @@ def summarise(event_type: str, payload: Any, names: dict[str, str]) -> str:
             f"written view of {who('member')}: {p.get('stance')}"
         ),
         "meeting.item_deferred": lambda: f"deferred: {p.get('reason')}",
+        "matter.deferred": lambda: f"deferred: {p.get('reason')}",
+        "matter.published": lambda: f"made public: {p.get('channel')}",
         "meeting.vote_taken": lambda: (
             f"vote ({p.get('method')}): {p.get('votes_for')} for, {p.get('votes_against')} "
             f"against, {p.get('abstentions', 0)} abstaining"
