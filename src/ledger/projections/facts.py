@@ -33,14 +33,17 @@ Stamp = dict[str, Any]
 def build_world(rows: Iterable[Sequence[StoredRow]], until: datetime | None = None) -> f.World:
     """The world of facts from ``rows`` (pages of stored rows in log order, as
     ``LedgerApplication.rows()`` yields them), as recorded up to ``until`` if given."""
+    return world_of((decode_record(row.state) for page in rows for row in page), until)
+
+
+def world_of(records: Iterable[Record], until: datetime | None = None) -> f.World:
+    """The world of facts from records already decoded, in log order."""
     builder = _Builder()
-    for page in rows:
-        for row in page:
-            record = decode_record(row.state)
-            recorded_at = parse_time(record.header["recorded_at"])
-            if until is not None and recorded_at > until:
-                return builder.world()
-            builder.add(record, recorded_at)
+    for record in records:
+        recorded_at = parse_time(record.header["recorded_at"])
+        if until is not None and recorded_at > until:
+            break
+        builder.add(record, recorded_at)
     return builder.world()
 
 

@@ -30,7 +30,7 @@ from ledger.domain.rules.facts import World
 from ledger.domain.rules.finding import Finding
 from ledger.integrity.canonical import format_time
 from ledger.integrity.verify import StoredRow
-from ledger.projections.facts import build_world
+from ledger.projections.facts import world_of
 
 SECTIONS = {
     "matter.opened": "opening",
@@ -146,18 +146,15 @@ class MatterFile:
         self.shared = shared or Shared(rows, as_of)
         self.records = self.shared.records
         self.world: World = self.shared.world
-        mentions = self.shared.mentions
+        mine = [self.records[i] for i in self.shared.about.get(str(matter), [])]
         self.meetings = {
-            UUID(r.header["stream"])
-            for r, named in zip(self.records, mentions, strict=True)
-            if r.header["type"].startswith("meeting.") and str(matter) in named
+            UUID(r.header["stream"]) for r in mine if r.header["type"].startswith("meeting.")
         }
         # reviews and emergency actions about the matter: every event of theirs belongs to its file
         self.linked = {
             r.header["stream"]
-            for r, named in zip(self.records, mentions, strict=True)
+            for r in mine
             if r.header["type"] in ("review.opened", "emergency.action_taken")
-            and str(matter) in named
         }
 
     def names(self) -> dict[str, str]:
@@ -173,7 +170,12 @@ class MatterFile:
         matter = str(self.matter)
         meetings = {str(m) for m in self.meetings}
         entries = []
-        for record, named in zip(self.records, self.shared.mentions, strict=True):
+        about = self.shared.about
+        wanted = sorted(
+            {i for ident in (matter, *meetings, *self.linked) for i in about.get(ident, [])}
+        )
+        for i in wanted:
+            record, named = self.records[i], self.shared.mentions[i]
             header = record.header
             event_type = header["type"]
             stream = header["stream"]
@@ -451,4 +453,9 @@ class Shared:
         self.mentions = [
             frozenset(_UUID.findall(r.state.rsplit(b"\n", 1)[-1].decode())) for r in rows
         ]
-        self.world: World = build_world([list(rows)], as_of)
+        # which records name an id, or belong to its stream: a file reads only its own
+        self.about: dict[str, list[int]] = {}
+        for i, (record, named) in enumerate(zip(self.records, self.mentions, strict=True)):
+            for ident in {record.header["stream"], *named}:
+                self.about.setdefault(ident, []).append(i)
+        self.world: World = world_of(self.records, as_of)

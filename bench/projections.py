@@ -1,0 +1,100 @@
+"""Read-side speed: rebuilding the read index, and answering trace and person questions.
+
+Builds a ledger with the demo's generator (a realistic mix: meetings, matters, votes, opinions,
+reports ...), then measures, in the same run:
+
+* a bare read of the same events: eventsourcing's ``select_notifications`` in pages, nothing
+  decoded (the floor), and the same with each record's three JSON lines parsed;
+* a rebuild of the read index from scratch (``LedgerService.rebuild_index``): events/s and the
+  ratio to each bare read (target: at least 50% of the bare read rate);
+* ``trace`` of matters (the median and worst of several, in process; target under 50 ms) and
+  ``person`` of the secretary.
+
+Usage: .venv/bin/python bench/projections.py [--events N]   (default 50,000; the issue's figure
+is --events 1000000, which takes a long while to build on two cores)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from timing import print_machine  # noqa: E402
+
+from ledger.store.demo import build_ledger  # noqa: E402
+from ledger.store.home import LedgerHome  # noqa: E402
+from ledger.store.service import LedgerService  # noqa: E402
+
+EVENTS_PER_SIZE = 2200
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=50_000)
+    parser.add_argument("--traces", type=int, default=20)
+    args = parser.parse_args()
+    print_machine()
+    size = max(1, math.ceil(args.events / EVENTS_PER_SIZE))
+    with tempfile.TemporaryDirectory() as tmp:
+        home = Path(tmp) / "ledger"
+        started = time.perf_counter()
+        built = build_ledger(home, size=size)
+        print(f"built {built['events']:,} events (size {size}) in "
+              f"{time.perf_counter() - started:.0f} s")
+        service = LedgerService.open(LedgerHome(home))
+        n = service.app.count_rows()
+
+        started = time.perf_counter()
+        count = sum(len(page) for page in service.app.rows(page=5000))
+        bare = count / (time.perf_counter() - started)
+
+        started = time.perf_counter()
+        for page in service.app.rows(page=5000):
+            for row in page:
+                for line in row.state.split(b"\n"):
+                    json.loads(line)
+        parsed = count / (time.perf_counter() - started)
+
+        started = time.perf_counter()
+        index = service.rebuild_index()
+        rebuild = n / (time.perf_counter() - started)
+
+        reader = service.reader()
+        from datetime import datetime
+
+        as_of = datetime.fromisoformat(built["as_of"])  # the demo's year is recorded ahead
+        matters = [m for m, _, _ in index.subjects("matter")]
+        step = max(1, len(matters) // args.traces)
+        times = []
+        for matter in matters[::step][: args.traces]:
+            started = time.perf_counter()
+            reader.matter_file(matter, as_of).trace()
+            times.append((time.perf_counter() - started) * 1000)
+        secretary = built["highlights"].get("secretary", "")
+        started = time.perf_counter()
+        if secretary:
+            reader.person(secretary, as_of)
+        person_ms = (time.perf_counter() - started) * 1000
+
+        print()
+        print(f"{'bare read (rows, not decoded)':<40} {bare:>12,.0f} events/s")
+        print(f"{'bare read + JSON of each record':<40} {parsed:>12,.0f} events/s")
+        print(f"{'rebuild of the read index':<40} {rebuild:>12,.0f} events/s")
+        print(f"{'  ratio to the bare read':<40} {rebuild / bare:>12.2f}   (target >= 0.50)")
+        print(f"{'  ratio to the bare read + JSON':<40} {rebuild / parsed:>12.2f}")
+        print(f"{'trace, median of ' + str(len(times)):<40} {statistics.median(times):>12.1f} ms"
+              "   (target < 50 ms)")
+        print(f"{'trace, worst':<40} {max(times):>12.1f} ms")
+        print(f"{'person (the secretary)':<40} {person_ms:>12.1f} ms")
+
+
+if __name__ == "__main__":
+    main()
