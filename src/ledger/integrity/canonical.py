@@ -70,7 +70,7 @@ def canonical_bytes(value: Any) -> bytes:
         text = _FAST(value)
     except (TypeError, ValueError) as e:  # pragma: no cover - guarded by _check_numbers
         raise CanonicalEncodingError(str(e)) from e
-    if not text or max(text) < _FIRST_RISKY_CHAR:
+    if not text or text.isascii() or max(text) < _FIRST_RISKY_CHAR:
         try:
             return text.encode("utf-8")
         except UnicodeEncodeError as e:
