@@ -27,11 +27,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from timing import print_machine  # noqa: E402
+from timing import print_machine
 
-from ledger.store.demo import build_ledger  # noqa: E402
-from ledger.store.home import LedgerHome  # noqa: E402
-from ledger.store.service import LedgerService  # noqa: E402
+from ledger.store.demo import build_ledger
+from ledger.store.home import LedgerHome
+from ledger.store.service import LedgerService
 
 EVENTS_PER_SIZE = 2200
 
