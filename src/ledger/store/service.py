@@ -197,7 +197,9 @@ class LedgerService:
         )
         self.publish_checkpoint()
 
-    def rotate_office_key(self, passphrase: bytes | None) -> SigningKey:
+    def rotate_office_key(
+        self, passphrase: bytes | None, occurred_at: datetime | None = None
+    ) -> SigningKey:
         """Replace the office key (and the checkpoint key, where it is the same) by a new one."""
         old = self.config.office_key
         current = self.app.key(old) if old != self.config.genesis_key else None
@@ -205,7 +207,14 @@ class LedgerService:
         new = SigningKey.generate()
         self.home.save_key(new, passphrase)
         holder = current.holder if current else OFFICE
-        self.app.register_key(new, holder=holder, purposes=purposes, replaces=old, label="rotation")
+        self.app.register_key(
+            new,
+            holder=holder,
+            purposes=purposes,
+            replaces=old,
+            label="rotation",
+            occurred_at=occurred_at,
+        )
         same = self.config.checkpoint_key == old
         self.config = self.config.model_copy(
             update={
@@ -221,14 +230,14 @@ class LedgerService:
         self.publish_checkpoint()
         return new
 
-    def revoke_key(self, key_id: str, reason: str) -> None:
+    def revoke_key(self, key_id: str, reason: str, occurred_at: datetime | None = None) -> None:
         """Revoke a key; the office key in use cannot revoke itself here."""
         if key_id == self.config.office_key:
             raise InputError(
                 "this is the office key in use: rotate it first ('ledger key rotate'), "
                 "then revoke the old one"
             )
-        self.app.revoke_key(key_id, reason)
+        self.app.revoke_key(key_id, reason, occurred_at)
         self.publish_checkpoint()
 
     def record(
