@@ -9,11 +9,9 @@ tool, not for real records.
 
 from __future__ import annotations
 
-import os
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -125,28 +123,13 @@ class _Recorder:
         return {k: v if k in ("act", "as", "at") else swap(v) for k, v in act.items()}
 
 
-@contextmanager
-def _aggregate_cache() -> Iterator[None]:
-    """eventsourcing's aggregate cache, for the application constructed inside this block.
-
-    Each ``record`` call loads the aggregates its acts touch; without a cache every batch
-    replays their events again (about five event decodes per event recorded). The builder is
-    the ledger's only writer and stops at the first refused batch, so aggregates may stay in
-    memory between batches without being copied on every load (an aggregate left half-changed
-    by a refused batch dies with the build). eventsourcing reads these settings from the
-    environment when the application is constructed; they are set for that moment only.
-    """
-    settings = {"AGGREGATE_CACHE_MAXSIZE": "1000000", "DEEPCOPY_FROM_AGGREGATE_CACHE": "n"}
-    saved = {name: os.environ.get(name) for name in settings}
-    os.environ.update(settings)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+# eventsourcing's aggregate cache for the build. Each ``record`` call loads the aggregates its
+# acts touch; without a cache every batch replays their events again (about five event decodes
+# per event recorded). The builder is the ledger's only writer and stops at the first refused
+# batch, so aggregates may stay in memory without being copied on every load (an aggregate left
+# half-changed by a refused batch dies with the build). Not for general use: a writer that goes
+# on after a refused batch must keep the copy (the default).
+BUILD_SETTINGS = {"AGGREGATE_CACHE_MAXSIZE": "1000000", "DEEPCOPY_FROM_AGGREGATE_CACHE": "n"}
 
 
 def build_ledger(
@@ -162,10 +145,14 @@ def build_ledger(
     started = time.perf_counter()
     year = CountyYear(size=size, seed=seed)
     clock = OfficeClock(year.start)
-    with _aggregate_cache():
-        service = LedgerService.create(
-            LedgerHome(directory), NAME, passphrase=None, occurred_at=year.start, clock=clock
-        )
+    service = LedgerService.create(
+        LedgerHome(directory),
+        NAME,
+        passphrase=None,
+        occurred_at=year.start,
+        clock=clock,
+        settings=BUILD_SETTINGS,
+    )
     try:
         recorder = _Recorder(service, clock, directory / "member-keys")
         for step in year.steps():

@@ -88,10 +88,13 @@ class LedgerService:
         passphrase: bytes | None,
         occurred_at: datetime | None = None,
         clock: Clock | None = None,
+        settings: Mapping[str, str] | None = None,
     ) -> LedgerService:
         """Create a ledger in ``home``: its ledger key, its store and its genesis event.
 
         ``clock`` is the ledger's clock (the recording time of every event); default: now.
+        ``settings`` are eventsourcing application settings for this process (for example
+        ``AGGREGATE_CACHE_MAXSIZE`` for a long-running writer).
         """
         if home.exists():
             raise LedgerExistsError(f"a ledger already lives in {home.path}")
@@ -104,7 +107,7 @@ class LedgerService:
         if not store_url and home.sqlite_path.exists():
             raise LedgerExistsError(f"{home.sqlite_path} already exists; remove it or pick a home")
         home.path.mkdir(parents=True, exist_ok=True)
-        env = _env(home, ledger_id, store_url)
+        env = {**_env(home, ledger_id, store_url), **(settings or {})}
         config = LedgerConfig(
             ledger_id=str(ledger_id),
             name=name,
@@ -133,11 +136,12 @@ class LedgerService:
         passphrase: PassphraseSource | None = None,
         writable: bool = False,
         clock: Clock | None = None,
+        settings: Mapping[str, str] | None = None,
     ) -> LedgerService:
         """Open the ledger in ``home``; with ``writable``, load its signing keys."""
         config = home.config()
         ledger_id = UUID(config.ledger_id)
-        env = _env(home, ledger_id, store_url or config.store)
+        env = {**_env(home, ledger_id, store_url or config.store), **(settings or {})}
         office_key = checkpoint_key = None
         if writable:
             office_key = cls._load(home, config.office_key, "office key", passphrase)
