@@ -9,18 +9,13 @@ from uuid import UUID
 import click
 
 from ledger.cli.context import CliContext, pass_cli
-from ledger.cli.options import parse_time
+from ledger.cli.options import parse_moment
 from ledger.cli.render import Column, emit_json, say, table
 from ledger.cli.vocabulary import person
 
 if TYPE_CHECKING:
     from ledger.domain.rules.facts import World
     from ledger.domain.rules.finding import Finding
-
-
-def _moment(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime | None:
-    """An ISO 8601 time with its zone (``2026-03-01T00:00:00+08:00``)."""
-    return None if value is None else parse_time(ctx, value)
 
 
 @click.command()
@@ -49,7 +44,7 @@ def _moment(ctx: click.Context, param: click.Parameter, value: str | None) -> da
     "--as-of",
     "as_of",
     metavar="TIME",
-    callback=_moment,
+    callback=parse_moment,
     help="Judge as of this time (ISO 8601 with a zone); default: now. Deadlines not yet "
     "passed then are not findings.",
 )

@@ -3,7 +3,7 @@ trace and history, a person's record, the ledger as it stood at a moment."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -218,7 +218,3 @@ def summarise(event_type: str, payload: Any, names: dict[str, str]) -> str:
     }
     make = lines.get(event_type)
     return make() if make else event_type
-
-
-def rows_pages(pages: Iterable[Sequence[StoredRow]]) -> list[StoredRow]:
-    return [row for page in pages for row in page]

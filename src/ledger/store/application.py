@@ -20,12 +20,20 @@ from ledger.domain.key import Key, KeyRegistered, key_stream_id
 from ledger.domain.ledger import Ledger, LedgerInitialised
 from ledger.domain.member import Member, MemberRegistered
 from ledger.errors import ConcurrentWriteError, InputError, UnknownKeyError, UnknownMemberError
-from ledger.integrity.canonical import canonical_bytes, format_time
+from ledger.integrity.canonical import format_time
 from ledger.integrity.checkpoint import Checkpoint, origin_of, sign_checkpoint
-from ledger.integrity.digest import commit_payload, new_salt
+from ledger.integrity.digest import new_salt
 from ledger.integrity.keys import SigningKey
 from ledger.integrity.merkle import TreeAccumulator
-from ledger.integrity.record import ChainHead, Record, Sealer, decode_record, endorse, head_of
+from ledger.integrity.record import (
+    ChainHead,
+    Record,
+    Sealer,
+    decode_record,
+    encode_body,
+    endorse,
+    head_of,
+)
 from ledger.integrity.verify import StoredRow
 from ledger.store.mapper import LedgerMapper
 
@@ -64,7 +72,7 @@ class LedgerApplication(Application[UUID]):
         if signer is not None:
             if payload is None:
                 raise ValueError("an endorsed act needs its payload")
-            commitment = commit_payload(salt, canonical_bytes(payload.model_dump(mode="json")))
+            _, commitment = encode_body(payload.model_dump(mode="json"), salt)
             act = {
                 "ledger": str(self.ledger_id),
                 "stream": str(stream),

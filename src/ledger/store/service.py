@@ -346,7 +346,7 @@ class LedgerService:
         """The read index, brought up to date with the log (each event applied once)."""
         index = LedgerIndex(self.home.index_path)
         try:
-            index.catch_up(lambda after: self.app.rows(after=after, page=5000), on_progress)
+            self._catch_up(index, on_progress)
         except MissingNodeError:
             index.close()  # an index from before the tree was kept: make it again
             return self.rebuild_index(on_progress)
@@ -361,8 +361,11 @@ class LedgerService:
         for suffix in ("", "-wal", "-shm"):
             Path(str(self.home.index_path) + suffix).unlink(missing_ok=True)
         index = LedgerIndex(self.home.index_path)
-        index.catch_up(lambda after: self.app.rows(after=after, page=5000), on_progress)
+        self._catch_up(index, on_progress)
         return index
+
+    def _catch_up(self, index: LedgerIndex, on_progress: Callable[[int], None] | None) -> None:
+        index.catch_up(lambda after: self.app.rows(after=after, page=5000), on_progress)
 
     def verify(
         self,
