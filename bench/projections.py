@@ -40,15 +40,26 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=50_000)
     parser.add_argument("--traces", type=int, default=20)
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        help="build the ledger in this directory and keep it; reuse it if it is already there",
+    )
     args = parser.parse_args()
     print_machine()
     size = max(1, math.ceil(args.events / EVENTS_PER_SIZE))
     with tempfile.TemporaryDirectory() as tmp:
-        home = Path(tmp) / "ledger"
-        started = time.perf_counter()
-        built = build_ledger(home, size=size)
-        print(f"built {built['events']:,} events (size {size}) in "
-              f"{time.perf_counter() - started:.0f} s")
+        home = args.keep or Path(tmp) / "ledger"
+        summary = home / "bench-summary.json"
+        if summary.exists():
+            built = json.loads(summary.read_text())
+            print(f"reusing {built['events']:,} events in {home}")
+        else:
+            started = time.perf_counter()
+            built = build_ledger(home, size=size)
+            print(f"built {built['events']:,} events (size {size}) in "
+                  f"{time.perf_counter() - started:.0f} s")
+            summary.write_text(json.dumps(built, default=str))
         service = LedgerService.open(LedgerHome(home))
         n = service.app.count_rows()
 

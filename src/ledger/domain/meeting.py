@@ -66,6 +66,20 @@ class Stance(StrEnum):
     RESERVED = "reserved"  # 保留意见
 
 
+WHOLE_MEETING = frozenset(
+    {
+        "meeting.scheduled",
+        "meeting.notice_sent",
+        "meeting.opened",
+        "meeting.closed",
+        "meeting.minutes_issued",
+    }
+)
+"""Event types that concern every item of a meeting (calling it, the notice, attendance, closing,
+the minutes). Every other meeting event names the item it is about, so a matter's file needs only
+these and the events naming it, however many items the meeting had."""
+
+
 class MeetingState(StrEnum):
     SCHEDULED = "scheduled"
     OPEN = "open"

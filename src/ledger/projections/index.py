@@ -23,6 +23,7 @@ from typing import Any
 from eventsourcing.persistence import Tracking
 from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore, SQLiteTrackingRecorder
 
+from ledger.domain.meeting import WHOLE_MEETING
 from ledger.integrity.digest import leaf_hash
 from ledger.integrity.verify import StoredRow
 from ledger.projections import tree as merkle_tree
@@ -72,7 +73,7 @@ class IndexRecorder(SQLiteTrackingRecorder):
             "occurred_at TEXT NOT NULL, type TEXT NOT NULL, kind TEXT NOT NULL, "
             "stream TEXT NOT NULL, actor TEXT NOT NULL, endorsed INTEGER NOT NULL)",
             "CREATE INDEX IF NOT EXISTS events_kind ON events (kind, position)",
-            "CREATE INDEX IF NOT EXISTS events_stream ON events (stream, position)",
+            "CREATE INDEX IF NOT EXISTS events_stream ON events (stream, type, position)",
             "CREATE INDEX IF NOT EXISTS events_recorded ON events (recorded_at)",
             "CREATE TABLE IF NOT EXISTS refs ("
             "subject TEXT NOT NULL, position INTEGER NOT NULL, "
@@ -192,8 +193,10 @@ class LedgerIndex:
 
     def rows_for(self, subject: str, until: str | None = None) -> list[int]:
         """Storage rows of the events a question about ``subject`` needs: the context (members,
-        bodies, delegations, rule sets, keys), every event naming the subject, and every event
-        of the meetings, emergencies and reviews that name it."""
+        bodies, delegations, rule sets, keys), every event naming the subject, the events of the
+        emergencies and reviews that name it, and the whole-meeting events (calling, notice,
+        attendance, closing, minutes) of the meetings that name it; not the other items of those
+        meetings, so the cost does not grow with the size of a meeting's agenda."""
         limit = " AND e.recorded_at <= ?" if until else ""
         extra = [until] if until else []
         context = self.recorder.query(
@@ -202,17 +205,40 @@ class LedgerIndex:
             [*CONTEXT_KINDS, *extra],
         )
         direct = self.recorder.query(
-            "SELECT e.row, e.stream, e.kind FROM refs r JOIN events e ON e.position = r.position "
+            "SELECT e.row, e.position FROM refs r JOIN events e ON e.position = r.position "
             "WHERE r.subject = ?" + limit,
             [subject, *extra],
         )
-        streams = {r[1] for r in direct if r[2] in ("meeting", "emergency", "review")}
-        linked: list[Any] = []
-        for stream in sorted(streams):
-            linked += self.recorder.query(
-                "SELECT e.row FROM events e WHERE e.stream = ?" + limit, [stream, *extra]
+        # the subjects those events belong to or name: the opening event of each (a finding
+        # names another matter by its title), and the meetings, emergencies and reviews among
+        # them (a decision names the meeting that took it, a change the meeting that changed it)
+        named: list[Any] = []
+        positions = [r[1] for r in direct]
+        for start in range(0, len(positions), 500):
+            chunk = positions[start : start + 500]
+            named += self.recorder.query(
+                "SELECT DISTINCT s.id, s.kind, e.row FROM refs r "
+                "JOIN subjects s ON s.id = r.subject JOIN events e ON e.position = s.position "
+                f"WHERE r.position IN ({','.join('?' * len(chunk))})" + limit,
+                [*chunk, *extra],
             )
-        return sorted({r[0] for r in (*context, *direct, *linked)})
+        linked_subjects = [
+            (r[0], r[1]) for r in named if r[1] in ("meeting", "emergency", "review")
+        ]
+        linked: list[Any] = []
+        for stream, kind in sorted({(r[0], r[1]) for r in linked_subjects}):
+            if kind == "meeting":
+                linked += self.recorder.query(
+                    "SELECT e.row FROM events e WHERE e.stream = ? AND e.type IN "
+                    f"({','.join('?' * len(WHOLE_MEETING))})" + limit,
+                    [stream, *sorted(WHOLE_MEETING), *extra],
+                )
+            else:
+                linked += self.recorder.query(
+                    "SELECT e.row FROM events e WHERE e.stream = ?" + limit, [stream, *extra]
+                )
+        openings = [(r[2],) for r in named]
+        return sorted({r[0] for r in (*context, *direct, *openings, *linked)})
 
     def events_of(self, subject: str, until: str | None = None) -> list[IndexedEvent]:
         """Every event naming ``subject`` (its stream's and others that refer to it), in order."""

@@ -25,6 +25,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from ledger.domain.meeting import WHOLE_MEETING
 from ledger.domain.rules.engine import evaluate, parameters_in_force
 from ledger.domain.rules.facts import World
 from ledger.domain.rules.finding import Finding
@@ -70,14 +71,6 @@ SECTIONS = {
     "review.opened": "review",
     "review.concluded": "review",
     "correction.recorded": "corrections",
-}
-MEETING_LEVEL = {
-    "meeting.scheduled",
-    "meeting.item_added",
-    "meeting.notice_sent",
-    "meeting.opened",
-    "meeting.closed",
-    "meeting.minutes_issued",
 }
 
 
@@ -183,8 +176,7 @@ class MatterFile:
             concerns = (
                 stream == matter
                 or stream in self.linked
-                or (stream in meetings and event_type in MEETING_LEVEL)
-                or (stream in meetings and _item_is(payload, matter))
+                or (stream in meetings and (event_type in WHOLE_MEETING or matter in named))
                 or (
                     event_type in SECTIONS
                     and not event_type.startswith("meeting.")
@@ -401,16 +393,22 @@ class MatterFile:
                     )
 
     def findings(self) -> list[Finding]:
-        """Findings on the matter, its meetings and emergencies, judged as of the moment."""
-        subjects = {str(self.matter), *(str(m) for m in self.meetings)}
-        subjects |= {str(e.id) for e in self.world.emergencies.values() if e.matter == self.matter}
+        """Findings on the matter and its emergencies, and those on its meetings or events that
+        point at an event of its file (a breach on another item of the same meeting is that
+        item's), judged as of the moment."""
+        own = {str(self.matter)}
+        own |= {str(e.id) for e in self.world.emergencies.values() if e.matter == self.matter}
+        meetings = {str(m) for m in self.meetings}
         positions = {e.position for e in self.archive()}
         found = evaluate(self.world, parameters_in_force(self.world, self.as_of), self.as_of)
         return [
             f
             for f in found
-            if f.subject_id in subjects
-            or (f.subject_kind.value == "event" and positions.intersection(f.positions))
+            if f.subject_id in own
+            or (
+                (f.subject_id in meetings or f.subject_kind.value == "event")
+                and (positions.intersection(f.positions) or not f.positions)
+            )
         ]
 
 
