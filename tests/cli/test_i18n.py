@@ -385,11 +385,12 @@ def test_trace_roles_and_details_in_chinese(
 
 
 def test_every_trace_role_and_section_has_a_chinese_name() -> None:
-    """The roles and sections projections/trace.py can name (read from its source)."""
+    """The roles projections/roles.py can name (read from its source) and the sections of
+    projections/trace.py."""
     from ledger.projections.trace import SECTIONS
 
-    source = (SRC.parent / "projections" / "trace.py").read_text(encoding="utf-8")
-    roles = set(re.findall(r'\badd\(\s*"([^"]+)"', source))
+    source = (SRC.parent / "projections" / "roles.py").read_text(encoding="utf-8")
+    roles = set(re.findall(r'\bPart\(\s*"([^"]+)"', source))
     assert len(roles) > 20
     for name in roles:
         assert f"role.{name}" in CATALOGUE, name

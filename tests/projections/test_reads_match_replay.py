@@ -145,3 +145,27 @@ def _person_by_replay(ledger: Ledger, member: str, as_of: datetime) -> dict[str,
         ],
         "findings": findings,
     }
+
+
+def test_findings_as_of_a_moment_judge_only_what_was_recorded_by_then(ledger: Ledger) -> None:
+    """A day after the deadline of the late minutes, none were on the record: the finding then
+    says so, where a judge who also read the later events would already know the day they were
+    issued."""
+    from datetime import timedelta
+
+    from ledger.domain.rules.engine import evaluate, parameters_in_force
+    from ledger.projections.facts import build_world
+    from ledger.projections.views import judged
+
+    _, at_end = judged(ledger.service.app.rows(), END)
+    late = next(f for f in at_end if f.rule == "minutes-deadline")
+    assert "issued on" in late.message
+    moment = late.when + timedelta(days=1)
+    _, found = judged(ledger.service.app.rows(), moment)
+    then = build_world([ledger.rows_until(moment)])
+    assert found == evaluate(then, parameters_in_force(then, moment), moment)
+    (missing,) = [f for f in found if f.subject_id == late.subject_id]
+    assert "issued on" not in missing.message
+    everything = build_world([ledger.rows])
+    hindsight = evaluate(everything, parameters_in_force(everything, moment), moment)
+    assert any(f.subject_id == late.subject_id and "issued on" in f.message for f in hindsight)

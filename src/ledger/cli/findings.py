@@ -72,13 +72,10 @@ def findings(
       ledger findings --member 5f0c... --json
     """
     from ledger.domain.rules.calendar import local_date
-    from ledger.domain.rules.engine import evaluate, parameters_in_force
-    from ledger.projections.facts import build_world
+    from ledger.projections.views import judged
 
     moment = as_of or datetime.now(UTC)
-    service = cli.open()
-    world = build_world(service.app.rows())
-    found = evaluate(world, parameters_in_force(world, moment), moment, rules or None)
+    world, found = judged(cli.open().app.rows(), moment, rules)
     found = [
         f
         for f in found

@@ -16,17 +16,22 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from eventsourcing.persistence import Tracking
-from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore, SQLiteTrackingRecorder
+from eventsourcing.sqlite import SQLiteDatastore, SQLiteTrackingRecorder
 
 from ledger.domain.meeting import WHOLE_MEETING
 from ledger.integrity.digest import leaf_hash
 from ledger.integrity.verify import StoredRow
 from ledger.projections import tree as merkle_tree
+from ledger.projections.roles import ROLE_TYPES, parts_of
+
+INDEX_VERSION = 2
+"""The layout of the index file (SQLite ``user_version``); a file of another version is made
+again from the events (version 2 added the ``roles`` table)."""
 
 INDEX_NAME = "ledger-index"
 """The tracking name of the index (its row in eventsourcing's ``tracking`` table)."""
@@ -61,6 +66,20 @@ class IndexedEvent:
     endorsed: bool
 
 
+@dataclass(frozen=True)
+class HeldRole:
+    """One part a person held in one matter's file."""
+
+    matter: str
+    title: str
+    opened: int  # the position of the matter's opening
+    role: str
+    detail: str
+    position: int
+    occurred_at: str
+    signed_by_person: bool
+
+
 class IndexRecorder(SQLiteTrackingRecorder):
     """eventsourcing's SQLite tracking recorder, with the index's own tables beside ``tracking``;
     each page of events and its tracking row are written in one transaction."""
@@ -82,36 +101,28 @@ class IndexRecorder(SQLiteTrackingRecorder):
             "id TEXT PRIMARY KEY, kind TEXT NOT NULL, label TEXT NOT NULL, "
             "position INTEGER NOT NULL)",
             "CREATE INDEX IF NOT EXISTS subjects_label ON subjects (label)",
+            # who held which part in which event (ledger.projections.roles); items is a JSON
+            # list of the matters it concerns, or NULL for every matter whose file holds it
+            "CREATE TABLE IF NOT EXISTS roles ("
+            "person TEXT NOT NULL, position INTEGER NOT NULL, ordinal INTEGER NOT NULL, "
+            "role TEXT NOT NULL, detail TEXT NOT NULL, items TEXT, "
+            "PRIMARY KEY (person, position, ordinal)) WITHOUT ROWID",
             *merkle_tree.create_table_statements(),
         ]
 
-    def write(
-        self,
-        events: list[tuple[Any, ...]],
-        refs: list[tuple[str, int]],
-        subjects: list[tuple[str, str, str, int]],
-        leaves: list[bytes],
-        tracking: Tracking,
-    ) -> None:
+    def write(self, entries: Entries, tracking: Tracking) -> None:
         with self.datastore.get_connection(commit=True) as connection:
             # The index is a cache that `ledger rebuild` remakes: WAL with synchronous=NORMAL
             # cannot corrupt it, and at worst forgets the last pages after a power cut.
             connection._sqlite_conn.execute("PRAGMA synchronous=NORMAL")
         with self.datastore.transaction(commit=True) as c:
-            self._write(c, events, refs, subjects)
-            merkle_tree.write(c, events[0][0] - 1, leaves)  # RFC 9162 nodes, same transaction
+            c.executemany("INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?)", entries.events)
+            c.executemany("INSERT OR IGNORE INTO refs VALUES (?,?)", entries.refs)
+            c.executemany("INSERT OR IGNORE INTO subjects VALUES (?,?,?,?)", entries.subjects)
+            c.executemany("INSERT INTO roles VALUES (?,?,?,?,?,?)", entries.roles)
+            # RFC 9162 nodes, in the same transaction
+            merkle_tree.write(c, entries.events[0][0] - 1, entries.leaves)
             self._insert_tracking(c, tracking)
-
-    @staticmethod
-    def _write(
-        c: SQLiteCursor,
-        events: list[tuple[Any, ...]],
-        refs: list[tuple[str, int]],
-        subjects: list[tuple[str, str, str, int]],
-    ) -> None:
-        c.executemany("INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?)", events)
-        c.executemany("INSERT OR IGNORE INTO refs VALUES (?,?)", refs)
-        c.executemany("INSERT OR IGNORE INTO subjects VALUES (?,?,?,?)", subjects)
 
     def query(self, statement: str, params: Sequence[Any] = ()) -> list[Any]:
         with self.datastore.transaction(commit=False) as c:
@@ -126,12 +137,21 @@ class LedgerIndex:
         self.path = path
         self.datastore = SQLiteDatastore(str(path), lock_timeout=60)
         self.recorder = IndexRecorder(self.datastore)
+        fresh = not self.recorder.query("SELECT 1 FROM sqlite_master LIMIT 1")
         self.recorder.create_table()
+        if fresh:
+            with self.datastore.transaction(commit=True) as c:
+                c.execute(f"PRAGMA user_version = {INDEX_VERSION}")
         self._known: set[str] | None = None
         self.tree = merkle_tree.EventTree(self.recorder.query)
 
     def close(self) -> None:
         self.datastore.close()
+
+    @property
+    def outdated(self) -> bool:
+        """Whether the file was made by another version of the index (make it again)."""
+        return int(self.recorder.query("PRAGMA user_version")[0][0]) != INDEX_VERSION
 
     @property
     def tracked(self) -> int:
@@ -153,11 +173,8 @@ class LedgerIndex:
         for page in pages(self.tracked):  # pages of PAGE rows
             if not page:
                 continue
-            events, refs, subjects, leaves = _entries(page, known)
             try:
-                self.recorder.write(
-                    events, refs, subjects, leaves, Tracking(INDEX_NAME, page[-1].row)
-                )
+                self.recorder.write(_entries(page, known), Tracking(INDEX_NAME, page[-1].row))
             except IntegrityError:
                 self._known = None
                 return applied  # another process indexed these rows first
@@ -250,6 +267,92 @@ class LedgerIndex:
         )
         return [_indexed(r) for r in rows]
 
+    def roles_of(self, person: str, until: str) -> list[HeldRole]:
+        """Every part ``person`` held, by the matter it concerns, as recorded by ``until``: in
+        the order of the matters' opening, then of the log. A part without items concerns every
+        matter whose file holds its event (ledger.projections.trace): its own matter's, the
+        matters on its meeting's agenda, the matters its emergency or review is about, and the
+        matters the event names."""
+        q = self.recorder.query
+        rows = q(
+            "SELECT r.position, r.ordinal, r.role, r.detail, r.items, e.stream, e.kind, "
+            "e.occurred_at, e.actor, e.endorsed FROM roles r "
+            "JOIN events e ON e.position = r.position "
+            "WHERE r.person = ? AND e.recorded_at <= ? ORDER BY r.position, r.ordinal",
+            [person, until],
+        )
+        matters = {
+            r[0]: (r[1], r[2])
+            for r in q(
+                "SELECT s.id, s.label, s.position FROM subjects s "
+                "JOIN events e ON e.position = s.position "
+                "WHERE s.kind = 'matter' AND e.recorded_at <= ?",
+                [until],
+            )
+        }
+        named = self._matters_named([r[0] for r in rows if r[6] != "meeting"], matters)
+        of_stream: dict[str, set[str]] = {}
+        held: list[HeldRole] = []
+        for r in rows:
+            position, _, role, detail, items, stream, kind = r[:7]
+            if items is not None:
+                files = set(json.loads(items))
+            elif kind == "matter":
+                files = {stream} | named.get(position, set())
+            else:
+                if stream not in of_stream:
+                    of_stream[stream] = self._matters_of_stream(stream, kind, until, matters)
+                files = of_stream[stream] | named.get(position, set())
+            for matter in files:
+                if matter in matters:
+                    title, opened = matters[matter]
+                    held.append(
+                        HeldRole(
+                            matter=matter,
+                            title=title,
+                            opened=opened,
+                            role=role,
+                            detail=detail,
+                            position=position,
+                            occurred_at=r[7],
+                            signed_by_person=bool(r[9]) and r[8] == person,
+                        )
+                    )
+        held.sort(key=lambda h: (h.opened, h.position))  # stable: parts keep their order
+        return held
+
+    def _matters_named(
+        self, positions: list[int], matters: dict[str, tuple[str, int]]
+    ) -> dict[int, set[str]]:
+        found: dict[int, set[str]] = {}
+        for start in range(0, len(positions), 500):
+            chunk = positions[start : start + 500]
+            for position, subject in self.recorder.query(
+                f"SELECT position, subject FROM refs WHERE position IN "
+                f"({','.join('?' * len(chunk))})",
+                chunk,
+            ):
+                if subject in matters:
+                    found.setdefault(position, set()).add(subject)
+        return found
+
+    def _matters_of_stream(
+        self, stream: str, kind: str, until: str, matters: dict[str, tuple[str, int]]
+    ) -> set[str]:
+        """The matters whose files take in the events of a meeting (every matter its events
+        name), an emergency action or a review (the matters its opening names)."""
+        opening = (
+            ""
+            if kind == "meeting"
+            else (" AND e.type IN ('emergency.action_taken', 'review.opened')")
+        )
+        rows = self.recorder.query(
+            "SELECT DISTINCT r.subject FROM events e JOIN refs r ON r.position = e.position "
+            "WHERE e.stream = ? AND e.recorded_at <= ?" + opening,
+            [stream, until],
+        )
+        return {r[0] for r in rows if r[0] in matters}
+
     def endorsed(self, positions: Iterable[int]) -> set[int]:
         """Which of these positions carry the actor's own signature."""
         wanted = list(positions)
@@ -326,20 +429,24 @@ def _header(header_bytes: bytes) -> tuple[str, str, str, int, str, str]:
     return (h["actor"], h["occurred_at"], h["recorded_at"], h["seq"], h["stream"], h["type"])
 
 
-def _entries(
-    page: Sequence[StoredRow], known: set[str]
-) -> tuple[
-    list[tuple[Any, ...]], list[tuple[str, int]], list[tuple[str, str, str, int]], list[bytes]
-]:
-    leaves: list[bytes] = []
-    events: list[tuple[Any, ...]] = []
-    refs: list[tuple[str, int]] = []
-    subjects: list[tuple[str, str, str, int]] = []
+@dataclass
+class Entries:
+    """The index rows of one page of events."""
+
+    events: list[tuple[Any, ...]] = field(default_factory=list)
+    refs: list[tuple[str, int]] = field(default_factory=list)
+    subjects: list[tuple[str, str, str, int]] = field(default_factory=list)
+    roles: list[tuple[str, int, int, str, str, str | None]] = field(default_factory=list)
+    leaves: list[bytes] = field(default_factory=list)
+
+
+def _entries(page: Sequence[StoredRow], known: set[str]) -> Entries:
+    out = Entries()
     for row in page:
         header_bytes, seal_bytes, body_bytes = row.state.split(b"\n")
-        leaves.append(leaf_hash(header_bytes))
+        out.leaves.append(leaf_hash(header_bytes))
         actor, occurred_at, recorded_at, position, stream, event_type = _header(header_bytes)
-        events.append(
+        out.events.append(
             (
                 position,
                 row.row,
@@ -352,16 +459,23 @@ def _entries(
                 int(b'"role":"act"' in seal_bytes),
             )
         )
-        label = LABELS.get(event_type)
-        if label is not None and stream not in known:
+        label = LABELS.get(event_type) if stream not in known else None
+        if label is not None or event_type in ROLE_TYPES:
             payload = json.loads(body_bytes).get("payload")
-            text = payload.get(label[1], "") if isinstance(payload, dict) else ""
-            subjects.append((stream, label[0], str(text)[:200], position))
-            known.add(stream)
+            if label is not None:
+                text = payload.get(label[1], "") if isinstance(payload, dict) else ""
+                out.subjects.append((stream, label[0], str(text)[:200], position))
+                known.add(stream)
+            for ordinal, part in enumerate(parts_of(event_type, payload)):
+                if part.person:
+                    items = None if part.items is None else json.dumps(part.items)
+                    out.roles.append(
+                        (part.person, position, ordinal, part.role, part.detail, items)
+                    )
         named = {stream}
         for found in _UUID.findall(body_bytes):
             ident = found.decode()
             if ident in known:
                 named.add(ident)
-        refs += [(subject, position) for subject in named]
-    return events, refs, subjects, leaves
+        out.refs += [(subject, position) for subject in named]
+    return out

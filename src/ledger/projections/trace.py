@@ -32,6 +32,7 @@ from ledger.domain.rules.finding import Finding
 from ledger.integrity.canonical import format_time
 from ledger.integrity.verify import StoredRow
 from ledger.projections.facts import world_of
+from ledger.projections.roles import parts_of
 
 SECTIONS = {
     "matter.opened": "opening",
@@ -238,67 +239,12 @@ class MatterFile:
 
         matter = str(self.matter)
         for e in entries:
-            p = e.payload if isinstance(e.payload, dict) else {}
-            kind = e.type
-            if kind == "matter.opened":
-                add("in charge", p["in_charge"], "", e)
-            elif kind == "matter.research_recorded":
-                add("researched", p["by"], p.get("summary", ""), e)
-            elif kind == "matter.consulted":
-                add("consulted", p["party"], f"{p['kind']}: {p.get('outcome', '')}".strip(), e)
-            elif kind == "matter.cross_portfolio_consulted":
-                add("consulted (portfolio)", p["member"], p.get("opinion", ""), e)
-            elif kind == "matter.proposed":
-                add("proposed", p["by"], "", e)
-            elif kind == "matter.coordinated":
-                add("coordinated", p["by"], p.get("note", ""), e)
-            elif kind == "matter.agenda_approved":
-                how = "under delegation" if p.get("delegation") else ""
-                add("approved the agenda", p["by"], how, e)
-            elif kind == "meeting.scheduled":
-                add("chaired", p["chair"], p["title"], e)
-            elif kind == "meeting.opened":
-                for member in p["present"]:
-                    add("attended", member, "", e)
-                for absence in p.get("absent", []):
-                    why = ("on leave: " if absence.get("on_leave") else "") + absence.get(
-                        "reason", ""
-                    )
-                    add("absent", absence["member"], why, e)
-            elif kind == "meeting.interest_declared" and p["item"] == matter:
-                add("declared an interest", p["member"], p["interest"], e)
-            elif kind == "meeting.withdrawal_declared" and p["item"] == matter:
-                add("withdrew", p["member"], p["reason"], e)
-            elif kind == "meeting.presented" and p["item"] == matter:
-                add("presented", p["by"], "", e)
-            elif kind == "meeting.opinion_stated" and p["item"] == matter:
-                add("stated an opinion", p["member"], p["stance"], e)
-            elif kind == "meeting.written_view_submitted" and p["item"] == matter:
-                add("written view (not counted)", p["member"], p["stance"], e)
-            elif kind == "meeting.vote_taken" and _item_is(p, matter):
-                self._vote(trace, p, e, add)
-            elif kind == "meeting.result_announced" and p["item"] == matter:
-                add("announced", p["by"], p["outcome"], e)
-            elif kind == "meeting.minutes_issued":
-                add("issued the minutes", p["by"], "", e)
-            elif kind == "matter.assignment_made":
-                add("carries out", p["to"], p["task"], e)
-            elif kind == "matter.progress_reported":
-                add("reported progress", p["by"], "completed" if p.get("completed") else "", e)
-            elif kind == "matter.supervision_checked":
-                ok = "satisfactory" if p.get("satisfactory", True) else "unsatisfactory"
-                add("supervised", p["by"], ok, e)
-            elif kind in ("matter.changed", "matter.revoked", "matter.reconsideration_agreed"):
-                trace.changes.append({"position": e.position, "type": kind, **p})
-            elif kind == "emergency.action_taken":
-                add("acted in an emergency", p["by"], p["summary"], e)
-            elif kind == "emergency.reported":
-                add("reported the emergency action", p["by"], "", e)
-            elif kind == "review.opened":
-                add("opened a review", p["opened_by"], p["reason"], e)
-            elif kind == "review.concluded":
-                for item in p.get("responsible", []):
-                    add("found responsible", item["member"], item["degree"], e)
+            for part in parts_of(e.type, e.payload):
+                if part.items is None or matter in part.items:
+                    add(part.role, part.person, part.detail, e)
+            if e.type in ("matter.changed", "matter.revoked", "matter.reconsideration_agreed"):
+                p = e.payload if isinstance(e.payload, dict) else {}
+                trace.changes.append({"position": e.position, "type": e.type, **p})
         for decision in facts.decisions:
             basis = decision.basis
             trace.decisions.append(
@@ -324,39 +270,6 @@ class MatterFile:
                 for f in self.findings()
             ]
         return trace
-
-    def _vote(self, trace: Trace, p: dict[str, Any], e: ArchiveEntry, add: Any) -> None:
-        tally = (
-            f"{p['votes_for']} for, {p['votes_against']} against, "
-            f"{p.get('abstentions', 0)} abstaining"
-        )
-        if p["method"] == "secret_ballot":
-            trace.roles.append(
-                Role(
-                    "voted (secret ballot: tally only)",
-                    "",
-                    "",
-                    tally,
-                    e.position,
-                    e.occurred_at,
-                    False,
-                )
-            )
-            return
-        for ballot in p.get("ballots", []):
-            add("voted", ballot["member"], f"{ballot['choice']} ({p['method']})", e)
-        if not p.get("ballots"):
-            trace.roles.append(
-                Role(
-                    f"voted ({p['method']}: tally only)",
-                    "",
-                    "",
-                    tally,
-                    e.position,
-                    e.occurred_at,
-                    False,
-                )
-            )
 
     def _dissent_and_chair(self, trace: Trace, names: dict[str, str]) -> None:
         opposed: dict[str, set[str]] = {}
@@ -429,12 +342,6 @@ def _is_uuid(text: str) -> bool:
     except ValueError:
         return False
     return True
-
-
-def _item_is(payload: Any, matter: str) -> bool:
-    if not isinstance(payload, dict):
-        return False
-    return payload.get("item") == matter or matter in payload.get("bundled_with", ())
 
 
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")

@@ -3,18 +3,21 @@ trace and history, a person's record, the ledger as it stood at a moment."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
 from ledger.domain.rules.engine import evaluate, parameters_in_force
+from ledger.domain.rules.facts import World
+from ledger.domain.rules.finding import Finding
 from ledger.errors import InputError
 from ledger.integrity.canonical import format_time
 from ledger.integrity.verify import StoredRow
+from ledger.projections.facts import build_world
 from ledger.projections.index import LedgerIndex
-from ledger.projections.trace import MatterFile, Role, Shared
+from ledger.projections.trace import MatterFile
 
 RowsAt = Callable[[Sequence[int]], list[StoredRow]]
 
@@ -29,6 +32,7 @@ class Reader:
 
     index: LedgerIndex
     rows_at: RowsAt
+    rows: Callable[[], Iterable[Sequence[StoredRow]]]  # every row, a page at a time
 
     def resolve(self, ref: str, kind: str) -> str:
         """A subject's id, from its id or its unique label (a matter's title, a member's name)."""
@@ -54,36 +58,43 @@ class Reader:
             )
         return file
 
+    def judged(self, as_of: datetime | None = None) -> tuple[World, list[Finding]]:
+        """The whole record's facts as they stood at ``as_of`` (default: now), and every
+        finding on it judged as of that moment. A rule may make anyone answerable for anything
+        (the holder of a post for a deadline nobody kept), so this reads every event."""
+        return judged(self.rows(), as_of or datetime.now(UTC))
+
     def person(self, ref: str, as_of: datetime | None = None) -> dict[str, Any]:
         """Every matter in which a member held a role, the roles (with their posts and
         portfolio at the time), and the findings that name them."""
         moment = as_of or datetime.now(UTC)
         member = self.resolve(ref, "member")
         until = format_time(moment)
-        matters = self._matters_of(member, until)
-        roles: list[dict[str, Any]] = []
-        name = ""
-        rows: set[int] = set(self.index.rows_for(member, until))
-        for matter, _ in matters:
-            rows.update(self.index.rows_for(matter, until))
-        fetched = self.rows_at(sorted(rows))
-        shared = Shared(fetched, moment)  # decoded and judged once for every matter
-        for matter, title in matters:
-            trace = MatterFile(UUID(matter), fetched, moment, shared).trace(with_findings=False)
-            mine = [r for r in trace.roles if r.person == member]
-            if mine:
-                name = mine[0].name
-            roles += [_role_json(r, matter, title) for r in mine]
-        world = shared.world
+        world, found = self.judged(moment)
         facts = world.members.get(UUID(member))
-        findings = [
-            f.to_json()
-            for f in evaluate(world, parameters_in_force(world, moment), moment)
-            if f.responsible == member
-        ]
+        matters: dict[str, dict[str, Any]] = {}
+        for held in self.index.roles_of(member, until):
+            entry = matters.setdefault(
+                held.matter, {"matter": held.matter, "title": held.title, "roles": []}
+            )
+            when = datetime.fromisoformat(held.occurred_at.replace("Z", "+00:00"))
+            posts = facts.portfolio_at(when) if facts is not None else None
+            entry["roles"].append(
+                {
+                    "matter": held.matter,
+                    "title": held.title,
+                    "role": held.role,
+                    "detail": held.detail,
+                    "position": held.position,
+                    "occurred_at": held.occurred_at,
+                    "posts": [p.value for p in posts.posts] if posts is not None else [],
+                    "in_charge": list(posts.in_charge) if posts is not None else [],
+                    "signed_by_person": held.signed_by_person,
+                }
+            )
         return {
             "member": member,
-            "name": facts.name if facts else name,
+            "name": facts.name if facts else "",
             "as_of": until,
             "posts": [
                 {
@@ -94,41 +105,9 @@ class Reader:
                 }
                 for a in (facts.assignments if facts else ())
             ],
-            "matters": [
-                {"matter": m, "title": t, "roles": [r for r in roles if r["matter"] == m]}
-                for m, t in matters
-                if any(r["matter"] == m for r in roles)
-            ],
-            "findings": findings,
+            "matters": list(matters.values()),
+            "findings": [f.to_json() for f in found if f.responsible == member],
         }
-
-    def _matters_of(self, member: str, until: str) -> list[tuple[str, str]]:
-        """Matters whose events name the member, or whose meetings do."""
-        q = self.index.recorder.query
-        direct = q(
-            "SELECT DISTINCT s.id, s.label, s.position FROM refs a "
-            "JOIN refs b ON b.position = a.position "
-            "JOIN subjects s ON s.id = b.subject AND s.kind = 'matter' "
-            "JOIN events e ON e.position = a.position "
-            "WHERE a.subject = ? AND e.recorded_at <= ?",
-            [member, until],
-        )
-        meetings = q(
-            "SELECT DISTINCT e.stream FROM refs r JOIN events e ON e.position = r.position "
-            "WHERE r.subject = ? AND e.kind = 'meeting' AND e.recorded_at <= ?",
-            [member, until],
-        )
-        via: list[Any] = []
-        for (meeting,) in meetings:
-            via += q(
-                "SELECT DISTINCT s.id, s.label, s.position FROM events e "
-                "JOIN refs r ON r.position = e.position "
-                "JOIN subjects s ON s.id = r.subject AND s.kind = 'matter' "
-                "WHERE e.stream = ? AND e.recorded_at <= ?",
-                [meeting, until],
-            )
-        found = {(r[0], r[1], r[2]) for r in (*direct, *via)}
-        return [(m, t) for m, t, _ in sorted(found, key=lambda x: x[2])]
 
     def timeline(self, ref: str, as_of: datetime | None = None) -> list[dict[str, Any]]:
         """A matter's history, step by step."""
@@ -148,18 +127,13 @@ class Reader:
         ]
 
 
-def _role_json(role: Role, matter: str, title: str) -> dict[str, Any]:
-    return {
-        "matter": matter,
-        "title": title,
-        "role": role.role,
-        "detail": role.detail,
-        "position": role.position,
-        "occurred_at": role.occurred_at,
-        "posts": list(role.posts),
-        "in_charge": list(role.in_charge),
-        "signed_by_person": role.signed_by_person,
-    }
+def judged(
+    rows: Iterable[Sequence[StoredRow]], moment: datetime, rules: Sequence[str] = ()
+) -> tuple[World, list[Finding]]:
+    """The facts of ``rows`` (pages in log order) as recorded by ``moment``, and the findings on
+    them judged as of ``moment`` (only ``rules`` if given)."""
+    world = build_world(rows, moment)
+    return world, evaluate(world, parameters_in_force(world, moment), moment, rules or None)
 
 
 def summarise(event_type: str, payload: Any, names: dict[str, str]) -> str:

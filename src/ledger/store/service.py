@@ -345,6 +345,9 @@ class LedgerService:
     def index(self, on_progress: Callable[[int], None] | None = None) -> LedgerIndex:
         """The read index, brought up to date with the log (each event applied once)."""
         index = LedgerIndex(self.home.index_path)
+        if index.outdated:
+            index.close()  # made by another version of the index: make it again
+            return self.rebuild_index(on_progress)
         try:
             self._catch_up(index, on_progress)
         except MissingNodeError:
@@ -354,7 +357,7 @@ class LedgerService:
 
     def reader(self) -> Reader:
         """Answers to read questions (trace, archive, history, person) from the index."""
-        return Reader(self.index(), self.app.rows_at)
+        return Reader(self.index(), self.app.rows_at, self.app.rows)
 
     def rebuild_index(self, on_progress: Callable[[int], None] | None = None) -> LedgerIndex:
         """Throw the read index away and build it again from the events alone."""
