@@ -135,6 +135,12 @@ CATALOGUE: Final[Mapping[str, Text]] = {
     "field.trusted_key": Text("trusted key", "信任密钥"),
     "field.event": Text("event", "事件"),
     "field.problem": Text("problem", "原因"),
+    "field.witness": Text("witness", "见证方"),
+    "field.verifier_key": Text("verifier key", "验证密钥"),
+    "field.log": Text("log", "日志"),
+    "field.log_key": Text("log key", "日志密钥"),
+    "field.size": Text("size", "规模"),
+    "field.cosigned_at": Text("cosigned at", "见证签名时间"),
     # --- table headers -----------------------------------------------------------------------
     "col.position": Text("pos", "序号"),
     "col.recorded": Text("recorded", "记录时间"),
@@ -198,6 +204,28 @@ CATALOGUE: Final[Mapping[str, Text]] = {
     "checkpoint.written": Text(
         "checkpoint of {size} events written to {path}", "含 {size} 个事件的检查点已写入 {path}"
     ),
+    "witness.exists": Text(
+        "{path} already holds a witness; choose another directory",
+        "{path} 中已有见证方，请换一个目录",
+    ),
+    "witness.none": Text(
+        "no witness in {path}: create one with `ledger witness init`",
+        "{path} 中没有见证方：请先用 `ledger witness init` 创建",
+    ),
+    "witness.created": Text("witness {name} created in {path}", "见证方 {name} 已创建于 {path}"),
+    "witness.publish_key": Text(
+        "Publish the verifier key above: readers check the witness's cosignatures with it.",
+        "请公布上面的验证密钥：读者凭它核验见证方的见证签名。",
+    ),
+    "witness.cosigned": Text(
+        "checkpoint of {size} events of {origin} cosigned, written to {path}",
+        "已为 {origin} 含 {size} 个事件的检查点加上见证签名，写入 {path}",
+    ),
+    "witness.evidence": Text(
+        "the refused checkpoint, signed by the ledger, is kept as evidence in {path}",
+        "被拒绝的检查点（带台账签名）已作为证据保存在 {path}",
+    ),
+    "witness.never": Text("nothing cosigned yet", "尚未见证签名"),
     "record.recorded": Text(
         "{acts} acts recorded as {events} events (positions {first} to {last})",
         "{acts} 项行为已记录为 {events} 个事件（序号 {first} 至 {last}）",

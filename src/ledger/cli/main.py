@@ -223,6 +223,7 @@ def _register() -> None:
         rules,
         trace,
         verify,
+        witness,
     )
 
     for command in (
@@ -244,6 +245,7 @@ def _register() -> None:
         trace.rebuild,
         proof.prove,
         proof.consistency,
+        witness.witness,
         record.schema,
         demo.demo,
     ):

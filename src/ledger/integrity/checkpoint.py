@@ -18,6 +18,10 @@ from ledger.integrity.keys import SigningKey, public_key_bytes, verify_signature
 
 ED25519_ALGORITHM = b"\x01"  # signed-note: signature type identifier for Ed25519
 SIGNATURE_LINE_PREFIX = "\u2014 "  # signed-note: an em dash and a space
+# The signature lines a checkpoint may carry: the log's Ed25519 note signature (key hash ||
+# signature), and a witness's Ed25519 cosignature (key hash || timestamp || signature, C2SP
+# tlog-cosignature, checked by ledger.integrity.witness); other lines are ignored when verifying.
+SIGNATURE_BLOB_SIZES = (4 + 64, 4 + 8 + 64)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,12 +45,13 @@ class Checkpoint:
 
     def text(self) -> str:
         """The full signed note."""
-        lines = [
-            f"{SIGNATURE_LINE_PREFIX}{s.name} "
-            f"{base64.b64encode(s.key_hash + s.signature).decode()}\n"
-            for s in self.signatures
-        ]
-        return self.body + "\n" + "".join(lines)
+        return self.body + "\n" + "".join(signature_line(s) for s in self.signatures)
+
+
+def signature_line(signature: NoteSignature) -> str:
+    """signed-note: one signature line, ``— <name> base64(key hash || signature)`` and 0x0A."""
+    encoded = base64.b64encode(signature.key_hash + signature.signature).decode()
+    return f"{SIGNATURE_LINE_PREFIX}{signature.name} {encoded}\n"
 
 
 def origin_of(ledger_id: str) -> str:
@@ -109,8 +114,11 @@ def parse_checkpoint(text: str) -> Checkpoint:
             blob = base64.b64decode(encoded, validate=True)
         except ValueError as e:  # binascii.Error, or non-ASCII text
             raise CheckpointFormatError(f"signature is not base64: {encoded!r}") from e
-        if len(blob) != 4 + 64:
-            raise CheckpointFormatError("an Ed25519 note signature has 4 + 64 bytes")
+        if len(blob) not in SIGNATURE_BLOB_SIZES:
+            raise CheckpointFormatError(
+                "an Ed25519 note signature has 4 + 64 bytes "
+                f"(a cosignature/v1 4 + 8 + 64), got {len(blob)}"
+            )
         signatures.append(NoteSignature(name, blob[:4], blob[4:]))
     if not signatures:
         raise CheckpointFormatError("the checkpoint carries no signature")
