@@ -347,6 +347,7 @@ def test_history_reads_step_by_step(county: LedgerService, clock: Clock) -> None
 def test_index_applies_each_event_once_and_a_rebuild_equals_it(
     county: LedgerService, clock: Clock
 ) -> None:
+    county.index_on_write = False  # follow the log by hand here
     acts = meeting(NAMED, OPINIONS, "adopted")
     ids = record(county, clock, acts[:9])
     live = county.index()
@@ -361,6 +362,53 @@ def test_index_applies_each_event_once_and_a_rebuild_equals_it(
     rebuilt = county.rebuild_index().dump()
     assert rebuilt == incremental
     assert len(rebuilt["events"]) == county.app.count_rows()
+
+
+def test_the_index_follows_each_write_without_a_read(county: LedgerService, clock: Clock) -> None:
+    acts = meeting(NAMED, OPINIONS, "adopted")
+    ids = record(county, clock, acts[:9])
+    index = LedgerIndex(county.home.index_path)  # opened directly: no catch-up on reading
+    try:
+        assert index.tracked == max(r.row for page in county.app.rows() for r in page)
+        record(county, clock, [_with_ids(a, ids) for a in acts[9:]])
+        assert index.tracked == max(r.row for page in county.app.rows() for r in page)
+        assert len(index.dump()["events"]) == county.app.count_rows()
+        assert county.index_problem is None
+    finally:
+        index.close()
+
+
+def test_a_write_stands_when_the_index_cannot_follow(county: LedgerService, clock: Clock) -> None:
+    acts = meeting(NAMED, OPINIONS, "adopted")
+    path = county.home.index_path
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    path.mkdir()  # something in the way: SQLite cannot open a directory
+    before = county.app.count_rows()
+    record(county, clock, acts[:9])
+    assert county.app.count_rows() > before
+    assert county.index_problem and "unable to open" in county.index_problem
+    path.rmdir()
+    assert len(county.index().dump()["events"]) == county.app.count_rows()  # the next read
+
+
+def test_a_rebuild_cut_short_leaves_the_old_index(
+    county: LedgerService, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    record(county, clock, meeting(NAMED, OPINIONS, "adopted")[:9])
+    before = county.index().dump()
+    from ledger.projections import index as index_module
+
+    def fail(*args: Any) -> Any:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(index_module, "_entries", fail)
+    with pytest.raises(OSError):
+        county.rebuild_index()
+    monkeypatch.undo()
+    assert county.index().dump() == before
+    leftovers = [p.name for p in county.home.path.iterdir() if "rebuild" in p.name]
+    assert leftovers == []
 
 
 def _with_ids(act: dict[str, Any], ids: dict[str, str]) -> dict[str, Any]:

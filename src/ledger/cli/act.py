@@ -132,6 +132,8 @@ def _command(model: type[BaseModel]) -> click.Command:
 
             signers = service.signers_for([load_key_file(sign_with)])
         result = service.record([act], signers=signers)  # type: ignore[list-item]
+        if service.index_problem:
+            say(cli.t("record.index_behind", problem=service.index_problem), err=True)
         if as_json:
             emit_json(
                 {

@@ -231,6 +231,12 @@ CATALOGUE: Final[Mapping[str, Text]] = {
         "{acts} 项行为已记录为 {events} 个事件（序号 {first} 至 {last}）",
     ),
     "act.recorded": Text("{act} recorded (position {first})", "{act} 已记录（序号 {first}）"),
+    "record.index_behind": Text(
+        "note: the events are recorded, but the read index could not follow ({problem}); "
+        "the next read command brings it up to date, or run 'ledger rebuild'",
+        "提示：事件已记录，但查询索引未能同步（{problem}）；下一个查询命令会补齐，"
+        "也可运行 'ledger rebuild'",
+    ),
     "act.recorded_range": Text(
         "{act} recorded (position {first} to {last})", "{act} 已记录（序号 {first} 至 {last}）"
     ),

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import orjson
 from eventsourcing.persistence import Tracking
 from eventsourcing.sqlite import SQLiteDatastore, SQLiteTrackingRecorder
 
@@ -29,9 +30,20 @@ from ledger.integrity.verify import StoredRow
 from ledger.projections import tree as merkle_tree
 from ledger.projections.roles import ROLE_TYPES, parts_of
 
-INDEX_VERSION = 2
+INDEX_VERSION = 3
 """The layout of the index file (SQLite ``user_version``); a file of another version is made
-again from the events (version 2 added the ``roles`` table)."""
+again from the events (version 2 added the ``roles`` table, 3 keyed the tables by position)."""
+
+SECONDARY_INDEXES = [
+    "CREATE INDEX IF NOT EXISTS events_kind ON events (kind, position)",
+    "CREATE INDEX IF NOT EXISTS events_stream ON events (stream, type, position)",
+    "CREATE INDEX IF NOT EXISTS events_recorded ON events (recorded_at)",
+    "CREATE INDEX IF NOT EXISTS refs_subject ON refs (subject, position)",
+    "CREATE INDEX IF NOT EXISTS subjects_label ON subjects (label)",
+    "CREATE INDEX IF NOT EXISTS roles_person ON roles (person, position)",
+]
+"""Indexes for the questions; a rebuild creates them once its rows are in, which is faster than
+keeping them up to date row by row."""
 
 INDEX_NAME = "ledger-index"
 """The tracking name of the index (its row in eventsourcing's ``tracking`` table)."""
@@ -84,6 +96,9 @@ class IndexRecorder(SQLiteTrackingRecorder):
     """eventsourcing's SQLite tracking recorder, with the index's own tables beside ``tracking``;
     each page of events and its tracking row are written in one transaction."""
 
+    bulk = False
+    """Whether to leave out the secondary indexes (a rebuild adds them once at the end)."""
+
     def construct_create_table_statements(self) -> list[str]:
         return [
             *super().construct_create_table_statements(),
@@ -91,33 +106,34 @@ class IndexRecorder(SQLiteTrackingRecorder):
             "position INTEGER PRIMARY KEY, row INTEGER NOT NULL, recorded_at TEXT NOT NULL, "
             "occurred_at TEXT NOT NULL, type TEXT NOT NULL, kind TEXT NOT NULL, "
             "stream TEXT NOT NULL, actor TEXT NOT NULL, endorsed INTEGER NOT NULL)",
-            "CREATE INDEX IF NOT EXISTS events_kind ON events (kind, position)",
-            "CREATE INDEX IF NOT EXISTS events_stream ON events (stream, type, position)",
-            "CREATE INDEX IF NOT EXISTS events_recorded ON events (recorded_at)",
+            # which subjects each event concerns: its stream, and the known ids it names
             "CREATE TABLE IF NOT EXISTS refs ("
-            "subject TEXT NOT NULL, position INTEGER NOT NULL, "
-            "PRIMARY KEY (subject, position)) WITHOUT ROWID",
+            "position INTEGER NOT NULL, subject TEXT NOT NULL, "
+            "PRIMARY KEY (position, subject)) WITHOUT ROWID",
             "CREATE TABLE IF NOT EXISTS subjects ("
             "id TEXT PRIMARY KEY, kind TEXT NOT NULL, label TEXT NOT NULL, "
             "position INTEGER NOT NULL)",
-            "CREATE INDEX IF NOT EXISTS subjects_label ON subjects (label)",
-            # who held which part in which event (ledger.projections.roles); items is a JSON
-            # list of the matters it concerns, or NULL for every matter whose file holds it
+            # who held which part in which event (ledger.projections.roles); items lists the
+            # matters it concerns (comma-separated), or is NULL for every matter whose file
+            # holds the event
             "CREATE TABLE IF NOT EXISTS roles ("
-            "person TEXT NOT NULL, position INTEGER NOT NULL, ordinal INTEGER NOT NULL, "
+            "position INTEGER NOT NULL, ordinal INTEGER NOT NULL, person TEXT NOT NULL, "
             "role TEXT NOT NULL, detail TEXT NOT NULL, items TEXT, "
-            "PRIMARY KEY (person, position, ordinal)) WITHOUT ROWID",
+            "PRIMARY KEY (position, ordinal)) WITHOUT ROWID",
             *merkle_tree.create_table_statements(),
+            *([] if self.bulk else SECONDARY_INDEXES),
         ]
 
     def write(self, entries: Entries, tracking: Tracking) -> None:
         with self.datastore.get_connection(commit=True) as connection:
             # The index is a cache that `ledger rebuild` remakes: WAL with synchronous=NORMAL
-            # cannot corrupt it, and at worst forgets the last pages after a power cut.
-            connection._sqlite_conn.execute("PRAGMA synchronous=NORMAL")
+            # cannot corrupt it, and at worst forgets the last pages after a power cut; a
+            # rebuild writes a new file that replaces the old one only once it is complete.
+            mode = "OFF" if self.bulk else "NORMAL"
+            connection._sqlite_conn.execute(f"PRAGMA synchronous={mode}")
         with self.datastore.transaction(commit=True) as c:
             c.executemany("INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?)", entries.events)
-            c.executemany("INSERT OR IGNORE INTO refs VALUES (?,?)", entries.refs)
+            c.executemany("INSERT INTO refs VALUES (?,?)", entries.refs)
             c.executemany("INSERT OR IGNORE INTO subjects VALUES (?,?,?,?)", entries.subjects)
             c.executemany("INSERT INTO roles VALUES (?,?,?,?,?,?)", entries.roles)
             # RFC 9162 nodes, in the same transaction
@@ -133,10 +149,13 @@ class IndexRecorder(SQLiteTrackingRecorder):
 class LedgerIndex:
     """A ledger's read index in a SQLite file."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, bulk: bool = False) -> None:
+        """Open (or create) the index in ``path``; ``bulk`` for a new file that a rebuild fills
+        and then finishes with :meth:`finish_bulk`."""
         self.path = path
         self.datastore = SQLiteDatastore(str(path), lock_timeout=60)
         self.recorder = IndexRecorder(self.datastore)
+        self.recorder.bulk = bulk
         fresh = not self.recorder.query("SELECT 1 FROM sqlite_master LIMIT 1")
         self.recorder.create_table()
         if fresh:
@@ -147,6 +166,16 @@ class LedgerIndex:
 
     def close(self) -> None:
         self.datastore.close()
+
+    def finish_bulk(self) -> None:
+        """Create the secondary indexes a bulk rebuild left out, and move everything from the
+        write-ahead log into the file itself (so the file alone is the whole index)."""
+        with self.datastore.transaction(commit=True) as c:
+            for statement in SECONDARY_INDEXES:
+                c.execute(statement)
+        with self.datastore.get_connection(commit=True) as connection:
+            connection._sqlite_conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self.recorder.bulk = False
 
     @property
     def outdated(self) -> bool:
@@ -296,7 +325,7 @@ class LedgerIndex:
         for r in rows:
             position, _, role, detail, items, stream, kind = r[:7]
             if items is not None:
-                files = set(json.loads(items))
+                files = set(items.split(","))
             elif kind == "matter":
                 files = {stream} | named.get(position, set())
             else:
@@ -382,6 +411,7 @@ class LedgerIndex:
             "subjects": [
                 tuple(r) for r in self.recorder.query("SELECT * FROM subjects ORDER BY 1")
             ],
+            "roles": [tuple(r) for r in self.recorder.query("SELECT * FROM roles ORDER BY 1, 2")],
             "tree_nodes": [
                 tuple(r) for r in self.recorder.query("SELECT * FROM tree_nodes ORDER BY 1, 2")
             ],
@@ -434,9 +464,9 @@ class Entries:
     """The index rows of one page of events."""
 
     events: list[tuple[Any, ...]] = field(default_factory=list)
-    refs: list[tuple[str, int]] = field(default_factory=list)
+    refs: list[tuple[int, str]] = field(default_factory=list)
     subjects: list[tuple[str, str, str, int]] = field(default_factory=list)
-    roles: list[tuple[str, int, int, str, str, str | None]] = field(default_factory=list)
+    roles: list[tuple[int, int, str, str, str, str | None]] = field(default_factory=list)
     leaves: list[bytes] = field(default_factory=list)
 
 
@@ -461,21 +491,21 @@ def _entries(page: Sequence[StoredRow], known: set[str]) -> Entries:
         )
         label = LABELS.get(event_type) if stream not in known else None
         if label is not None or event_type in ROLE_TYPES:
-            payload = json.loads(body_bytes).get("payload")
+            payload = orjson.loads(body_bytes).get("payload")
             if label is not None:
                 text = payload.get(label[1], "") if isinstance(payload, dict) else ""
                 out.subjects.append((stream, label[0], str(text)[:200], position))
                 known.add(stream)
             for ordinal, part in enumerate(parts_of(event_type, payload)):
                 if part.person:
-                    items = None if part.items is None else json.dumps(part.items)
+                    items = None if part.items is None else ",".join(part.items)
                     out.roles.append(
-                        (part.person, position, ordinal, part.role, part.detail, items)
+                        (position, ordinal, part.person, part.role, part.detail, items)
                     )
         named = {stream}
         for found in _UUID.findall(body_bytes):
             ident = found.decode()
             if ident in known:
                 named.add(ident)
-        out.refs += [(subject, position) for subject in named]
+        out.refs += [(position, subject) for subject in named]
     return out

@@ -153,12 +153,14 @@ def build_ledger(
         clock=clock,
         settings=BUILD_SETTINGS,
     )
+    service.index_on_write = False  # one rebuild at the end is faster than following each batch
     try:
         recorder = _Recorder(service, clock, directory / "member-keys")
         for step in year.steps():
             day = recorder.apply(step)
             if on_progress is not None:
                 on_progress(recorder.events, day)
+        service.rebuild_index().close()
     finally:
         service.app.close()
     return {

@@ -4,6 +4,8 @@ checkpoint in the home."""
 
 from __future__ import annotations
 
+import os
+import sqlite3
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -12,12 +14,13 @@ from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 
 from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.persistence import PersistenceError
 
 from ledger.domain.events import OFFICE
 from ledger.domain.member import Member
 from ledger.domain.rules.ruleset_file import parameters_of
 from ledger.domain.ruleset import RuleSet, RuleSetAdopted
-from ledger.errors import InputError, KeyFileError, LedgerExistsError
+from ledger.errors import InputError, KeyFileError, LedgerError, LedgerExistsError
 from ledger.integrity.checkpoint import Checkpoint, parse_checkpoint
 from ledger.integrity.keys import SigningKey
 from ledger.integrity.record import Sealer
@@ -71,6 +74,12 @@ class LedgerService:
         self.app = app
         self.office_key = office_key
         self.checkpoint_key = checkpoint_key
+        self.index_on_write = True
+        """Bring the read index up to date after each write (a bulk loader turns it off and
+        rebuilds the index once at the end)."""
+        self.index_problem: str | None = None
+        """Why the read index could not follow the last write, if it could not (the events
+        landed; the next read or ``ledger rebuild`` brings the index up to date)."""
 
     @property
     def ledger_id(self) -> UUID:
@@ -124,7 +133,7 @@ class LedgerService:
         app.initialise(name, key, occurred_at)
         home.create(config)
         service = cls(home, config, app, key, key, clock)
-        service.publish_checkpoint()
+        service._written()
         return service
 
     @classmethod
@@ -178,12 +187,25 @@ class LedgerService:
         self.home.write_checkpoint(checkpoint.text(), tree.size, tree.row, tree.peaks)
         return checkpoint
 
+    def _written(self) -> None:
+        """After a write has landed: sign a checkpoint of the new head, and bring the read index
+        up to date (unless :attr:`index_on_write` is off). The index is a cache: if it cannot
+        follow, the write stands and :attr:`index_problem` says why."""
+        self.publish_checkpoint()
+        self.index_problem = None
+        if not self.index_on_write:
+            return
+        try:
+            self.index().close()
+        except (LedgerError, sqlite3.Error, PersistenceError, OSError) as e:
+            self.index_problem = f"{type(e).__name__}: {e}"
+
     def register_member(
         self, name: str, title: str = "", occurred_at: datetime | None = None
     ) -> Member:
         """Enter a member on the roster."""
         member = self.app.register_member(name, title, occurred_at)
-        self.publish_checkpoint()
+        self._written()
         return member
 
     def register_key(
@@ -199,7 +221,7 @@ class LedgerService:
         self.app.register_key(
             key, holder=holder, purposes=purposes, label=label, occurred_at=occurred_at
         )
-        self.publish_checkpoint()
+        self._written()
 
     def rotate_office_key(
         self, passphrase: bytes | None, occurred_at: datetime | None = None
@@ -231,7 +253,7 @@ class LedgerService:
         if same:
             self.checkpoint_key = new
         self.app.recorder.sealer = _sealer(self.ledger_id, new, self.clock)  # type: ignore[attr-defined]
-        self.publish_checkpoint()
+        self._written()
         return new
 
     def revoke_key(self, key_id: str, reason: str, occurred_at: datetime | None = None) -> None:
@@ -242,7 +264,7 @@ class LedgerService:
                 "then revoke the old one"
             )
         self.app.revoke_key(key_id, reason, occurred_at)
-        self.publish_checkpoint()
+        self._written()
 
     def record(
         self,
@@ -286,7 +308,7 @@ class LedgerService:
         for data in staged.values():
             content.put(data)
         if count:
-            self.publish_checkpoint()
+            self._written()
         first = (head_before.seq if head_before else 0) + 1
         return RecordResult(
             events=count,
@@ -338,7 +360,7 @@ class LedgerService:
         else:
             current.adopt(adopted, envelope)
             self.app.store(current)
-        self.publish_checkpoint()
+        self._written()
 
     # --- reading -----------------------------------------------------------------------------
 
@@ -360,12 +382,24 @@ class LedgerService:
         return Reader(self.index(), self.app.rows_at, self.app.rows)
 
     def rebuild_index(self, on_progress: Callable[[int], None] | None = None) -> LedgerIndex:
-        """Throw the read index away and build it again from the events alone."""
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(self.home.index_path) + suffix).unlink(missing_ok=True)
-        index = LedgerIndex(self.home.index_path)
-        self._catch_up(index, on_progress)
-        return index
+        """Build the read index again from the events alone, into a new file that replaces the
+        old one only once it is complete (a rebuild cut short leaves the old index in place)."""
+        final = self.home.index_path
+        building = final.with_name(f".{final.name}.{uuid4().hex}.rebuild")
+        try:
+            index = LedgerIndex(building, bulk=True)
+            try:
+                self._catch_up(index, on_progress)
+                index.finish_bulk()
+            finally:
+                index.close()
+            for suffix in ("-wal", "-shm"):
+                Path(str(final) + suffix).unlink(missing_ok=True)
+            os.replace(building, final)
+        finally:
+            for suffix in ("", "-wal", "-shm"):
+                Path(str(building) + suffix).unlink(missing_ok=True)
+        return LedgerIndex(final)
 
     def _catch_up(self, index: LedgerIndex, on_progress: Callable[[int], None] | None) -> None:
         index.catch_up(lambda after: self.app.rows(after=after, page=5000), on_progress)
