@@ -34,6 +34,7 @@ from ledger.integrity.record import (
     encode_body,
     endorse,
     head_of,
+    read_record,
     record_message,
 )
 
@@ -137,6 +138,16 @@ def test_every_line_is_canonical_json() -> None:
 def test_withheld_body_decodes() -> None:
     record = decode_record(_with(body=lambda _: {"withheld": "erased under decision 12"}))
     assert record.withheld
+
+
+def test_the_payload_is_cut_from_the_stored_body_as_it_is() -> None:
+    record = decode_record(VALID)
+    assert record.payload_bytes() == canonical_bytes(record.body["payload"])
+    assert read_record(VALID) == record  # the projections' faster reading agrees
+    withheld = decode_record(_with(body=lambda _: {"withheld": "erased under decision 12"}))
+    assert withheld.payload_bytes() is None
+    spaced = VALID.replace(b'{"payload":', b'{ "payload":')  # not the canonical shape: no cut
+    assert decode_record(spaced).payload_bytes() is None
 
 
 def test_head_of_reads_the_chain_head() -> None:

@@ -1,6 +1,6 @@
 """The rules' facts (:class:`ledger.domain.rules.facts.World`), rebuilt from stored rows alone.
 
-Each row is decoded (``decode_record``) and its payload validated against its event type's
+Each row is decoded (``read_record``) and its payload validated against its event type's
 payload model, exactly as it was written; nothing is read from the aggregates or the store's
 other tables. With ``until``, replay stops before the first event recorded after that moment,
 so the world is the record as it stood then (recording times never decrease along the log).
@@ -23,7 +23,7 @@ from ledger.domain import EVENT_TYPES
 from ledger.domain.rules import facts as f
 from ledger.errors import RecordDecodeError
 from ledger.integrity.canonical import parse_time
-from ledger.integrity.record import Record, decode_record
+from ledger.integrity.record import Record, read_record
 from ledger.integrity.verify import StoredRow
 
 Stamp = dict[str, Any]
@@ -33,7 +33,9 @@ Stamp = dict[str, Any]
 def build_world(rows: Iterable[Sequence[StoredRow]], until: datetime | None = None) -> f.World:
     """The world of facts from ``rows`` (pages of stored rows in log order, as
     ``LedgerApplication.rows()`` yields them), as recorded up to ``until`` if given."""
-    return world_of((decode_record(row.state) for page in rows for row in page), until)
+    # the record as stored: judging its bytes is the verifier's work
+    records = (read_record(row.state) for page in rows for row in page)
+    return world_of(records, until)
 
 
 def world_of(records: Iterable[Record], until: datetime | None = None) -> f.World:
@@ -81,7 +83,10 @@ class _Builder:
             self.withheld.append(record.seq)
             return
         try:
-            payload = known.payload_model.model_validate_json(json.dumps(record.body["payload"]))
+            raw = record.payload_bytes()
+            payload = known.payload_model.model_validate_json(
+                raw if raw is not None else json.dumps(record.body["payload"])
+            )
         except ValidationError as e:
             raise RecordDecodeError(
                 f"event {record.seq} ({event_type}): the payload does not match its type: {e}"

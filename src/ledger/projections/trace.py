@@ -352,9 +352,9 @@ class Shared:
     of several matters (a person's view reads many)."""
 
     def __init__(self, rows: Sequence[StoredRow], as_of: datetime) -> None:
-        from ledger.integrity.record import decode_record
+        from ledger.integrity.record import read_record
 
-        self.records = [decode_record(r.state) for r in rows]
+        self.records = [read_record(r.state) for r in rows]
         self.mentions = [
             frozenset(_UUID.findall(r.state.rsplit(b"\n", 1)[-1].decode())) for r in rows
         ]
