@@ -263,8 +263,9 @@ class LedgerIndex:
         for start in range(0, len(positions), 500):
             chunk = positions[start : start + 500]
             named += self.recorder.query(
-                "SELECT DISTINCT s.id, s.kind, e.row FROM refs r "
+                "SELECT DISTINCT s.id, s.kind, e.row, d.type FROM refs r "
                 "JOIN subjects s ON s.id = r.subject JOIN events e ON e.position = s.position "
+                "JOIN events d ON d.position = r.position "
                 f"WHERE r.position IN ({','.join('?' * len(chunk))})" + limit,
                 [*chunk, *extra],
             )
@@ -283,7 +284,8 @@ class LedgerIndex:
                 linked += self.recorder.query(
                     "SELECT e.row FROM events e WHERE e.stream = ?" + limit, [stream, *extra]
                 )
-        openings = [(r[2],) for r in named]
+        # not the other matters a whole-meeting event lists (an agenda of hundreds of items)
+        openings = [(r[2],) for r in named if r[1] != "matter" or r[3] not in WHOLE_MEETING]
         return sorted({r[0] for r in (*context, *direct, *openings, *linked)})
 
     def events_of(self, subject: str, until: str | None = None) -> list[IndexedEvent]:
