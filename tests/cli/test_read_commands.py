@@ -80,3 +80,5 @@ def test_replay_and_rebuild(home: Path) -> None:
     assert now["events"] == 43 and now["matters"][0]["state"] == "adopted"
     rebuilt = run(home, "rebuild")
     assert rebuilt.exit_code == 0 and "rebuilt from 43 events" in rebuilt.stdout
+    as_json = json.loads(run(home, "rebuild", "--json").stdout)
+    assert as_json["events"] == 43 and as_json["seconds"] >= 0

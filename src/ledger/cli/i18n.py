@@ -234,7 +234,7 @@ CATALOGUE: Final[Mapping[str, Text]] = {
     "record.index_behind": Text(
         "note: the events are recorded, but the read index could not follow ({problem}); "
         "the next read command brings it up to date, or run 'ledger rebuild'",
-        "提示：事件已记录，但查询索引未能同步（{problem}）；下一个查询命令会补齐，"
+        "提示：事件已记录，但读索引未能同步（{problem}）；下一个查询命令会补齐，"
         "也可运行 'ledger rebuild'",
     ),
     "act.recorded_range": Text(
@@ -256,6 +256,7 @@ CATALOGUE: Final[Mapping[str, Text]] = {
         "rule set {version} adopted ({count} parameters changed)",
         "规则集 {version} 已采用（变更 {count} 项参数）",
     ),
+    "rebuild.progress": Text("rebuilding the read index", "正在重建读索引"),
     "rebuild.done": Text(
         "read index rebuilt from {events} events in {seconds:.1f} s",
         "读索引已由 {events} 个事件重建，用时 {seconds:.1f} 秒",

@@ -295,11 +295,32 @@ def replay(cli: CliContext, until: str, as_json: bool) -> None:
 
 
 @click.command()
+@click.option("--no-progress", is_flag=True, help="Do not show progress.")
+@json_option
 @pass_cli
-def rebuild(cli: CliContext) -> None:
-    """Throw the read index away and build it again from the events alone."""
+def rebuild(cli: CliContext, no_progress: bool, as_json: bool) -> None:
+    """Throw the read index away and build it again from the events alone.
+
+    The new index is built beside the old one and replaces it only once complete.
+
+    \b
+    Example:
+      ledger rebuild
+    """
+    from contextlib import nullcontext
+
+    from ledger.cli.render import progress
+
+    service = cli.open()
+    total = service.app.count_rows()
+    show = not no_progress and not as_json and total > 5000
     started = datetime.now(UTC)
-    index = cli.open().rebuild_index()
+    with progress(cli.t("rebuild.progress"), total) if show else nullcontext() as on_progress:
+        index = service.rebuild_index(on_progress)
     seconds = (datetime.now(UTC) - started).total_seconds()
-    events = index.tracked and len(index.dump()["events"])
+    events = index.count()
+    index.close()
+    if as_json:
+        emit_json({"events": events, "seconds": round(seconds, 3)})
+        return
     ok(cli.t("rebuild.done", events=events, seconds=seconds))

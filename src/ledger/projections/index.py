@@ -398,6 +398,10 @@ class LedgerIndex:
             found |= {r[0] for r in rows}
         return found
 
+    def count(self) -> int:
+        """How many events the index holds."""
+        return int(self.recorder.query("SELECT COUNT(*) FROM events")[0][0])
+
     def position_at(self, moment: str) -> int:
         """The last position recorded at or before ``moment`` (canonical time text)."""
         rows = self.recorder.query(
