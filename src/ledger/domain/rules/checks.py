@@ -665,7 +665,7 @@ def check_majority(world: World, params: Mapping[str, Any], as_of: datetime) -> 
         positions = [decision.position]
         if meeting is not None:
             vote = meeting.vote_on(matter.id)
-            positions += [a.position for a in meeting.announcements if a.item == matter.id]
+            positions += [a.position for a in meeting.on(matter.id).announcements]
             positions += [vote.position] if vote else []
         found.append(
             _finding(
@@ -740,12 +740,9 @@ def check_recusal(world: World, params: Mapping[str, Any], as_of: datetime) -> l
     for meeting in world.meetings.values():
         for interest in meeting.interests:
             item, member = interest.item, interest.member
-            spoke = [o for o in meeting.opinions if o.item == item and o.member == member]
-            voted = [
-                v
-                for v in meeting.votes
-                if item in v.items and any(b.member == member for b in v.ballots)
-            ]
+            on = meeting.on(item)
+            spoke = [o for o in on.opinions if o.member == member]
+            voted = [v for v in on.votes if any(b.member == member for b in v.ballots)]
             acts: list[Recorded] = sorted([*spoke, *voted], key=lambda a: a.position)
             if not acts:
                 continue
@@ -793,7 +790,7 @@ def check_chair_speaks_last(
 
 
 def _chair_order(world: World, meeting: MeetingFacts, item: UUID) -> list[Finding]:
-    opinions = [o for o in meeting.opinions if o.item == item]
+    opinions = list(meeting.on(item).opinions)
     chair = [o for o in opinions if o.member == meeting.chair]
     others = [o for o in opinions if o.member != meeting.chair]
     chair_name, title = _name(world, meeting.chair), _title(world, item)
@@ -827,7 +824,7 @@ def _chair_order(world: World, meeting: MeetingFacts, item: UUID) -> list[Findin
     vote = meeting.vote_on(item)
     ends: list[Recorded] = [
         *([vote] if vote else []),
-        *(d for d in meeting.deferrals if d.item == item),
+        *meeting.on(item).deferrals,
         *([meeting.closing] if meeting.closing else []),
     ]
     if not ends:
@@ -850,10 +847,11 @@ def _chair_order(world: World, meeting: MeetingFacts, item: UUID) -> list[Findin
 
 
 def _against_majority(world: World, meeting: MeetingFacts, item: UUID) -> list[Finding]:
-    announcement = next((a for a in meeting.announcements if a.item == item), None)
+    on = meeting.on(item)
+    announcement = on.announcements[0] if on.announcements else None
     if announcement is None or announcement.reasons.strip():
         return []
-    views = {o.member: o.stance for o in meeting.opinions if o.item == item}
+    views = {o.member: o.stance for o in on.opinions}
     agree = sum(1 for s in views.values() if s is Stance.AGREE)
     disagree = sum(1 for s in views.values() if s is Stance.DISAGREE)
     adopted = announcement.outcome is Outcome.ADOPTED
@@ -865,7 +863,7 @@ def _against_majority(world: World, meeting: MeetingFacts, item: UUID) -> list[F
             "chair-speaks-last",
             SubjectKind.MATTER,
             item,
-            (announcement.position, *(o.position for o in meeting.opinions if o.item == item)),
+            (announcement.position, *(o.position for o in on.opinions)),
             str(meeting.chair),
             meeting.body,
             f"{title!r} was announced {announcement.outcome.value} against the stated views "

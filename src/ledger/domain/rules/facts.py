@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 from typing import TypeVar
 from uuid import UUID
 
@@ -443,7 +444,47 @@ class MeetingFacts:
 
     def vote_on(self, item: UUID) -> VoteFact | None:
         """The vote that decided ``item`` at this meeting, alone or bundled."""
-        return next((v for v in self.votes if item in v.items), None)
+        votes = self.on(item).votes
+        return votes[0] if votes else None
+
+    def on(self, item: UUID) -> ItemActs:
+        """What was done on one item at this meeting (a look-up: agendas run to hundreds of
+        items, and the rules ask about each)."""
+        return self._by_item.get(item, _NO_ACTS)
+
+    @cached_property
+    def _by_item(self) -> dict[UUID, ItemActs]:
+        acts: dict[UUID, dict[str, list[Recorded]]] = {}
+
+        def add(item: UUID, name: str, fact: Recorded) -> None:
+            acts.setdefault(item, {}).setdefault(name, []).append(fact)
+
+        for o in self.opinions:
+            add(o.item, "opinions", o)
+        for d in self.deferrals:
+            add(d.item, "deferrals", d)
+        for a in self.announcements:
+            add(a.item, "announcements", a)
+        for v in self.votes:
+            for item in v.items:
+                add(item, "votes", v)
+        return {
+            item: ItemActs(**{name: tuple(facts) for name, facts in found.items()})  # type: ignore[arg-type]
+            for item, found in acts.items()
+        }
+
+
+@dataclass(frozen=True)
+class ItemActs:
+    """The acts on one item at one meeting, each in log order."""
+
+    opinions: tuple[OpinionFact, ...] = ()
+    deferrals: tuple[ItemDeferralFact, ...] = ()
+    announcements: tuple[AnnouncementFact, ...] = ()
+    votes: tuple[VoteFact, ...] = ()
+
+
+_NO_ACTS = ItemActs()
 
 
 # --- emergencies, reports, delegations, rule sets ------------------------------------------------
