@@ -6,13 +6,19 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench lint clean
+.PHONY: demo test bench lint clean browser
 
 demo: $(STAMP)
 	$(BIN)/ledger demo --dir demo-ledger
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/pytest
+
+# The HTML pages are checked in a real headless browser (Debian's chromium); where it cannot be
+# installed the browser tests skip and say why.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+		&& apt-get install -y -q chromium >/dev/null 2>&1; } || echo "note: chromium not installed; browser tests will skip"
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py
