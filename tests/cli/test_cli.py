@@ -108,6 +108,13 @@ def test_member_with_own_key_signs_its_registration(
     assert {s["role"] for s in registration["signed_by"]} == {"record", "act"}
     members = json.loads(run(runner, home, "member", "list", "--json").stdout)
     assert [m["name"] for m in members] == ["王建国"]
+    newest = json.loads(run(runner, home, "log", "--limit", "2", "--json").stdout)
+    assert newest == log[-2:]
+    first = log[0]["recorded_at"]
+    then = json.loads(run(runner, home, "log", "--as-of", first, "--json").stdout)
+    assert then == [e for e in log if e["recorded_at"] <= first] and len(then) < len(log)
+    before = json.loads(run(runner, home, "log", "--as-of", "2000-01-01", "--json").stdout)
+    assert before == []
 
 
 def test_tampered_ledger_fails_with_exit_1_naming_the_event(runner: CliRunner, home: Path) -> None:

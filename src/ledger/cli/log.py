@@ -2,28 +2,45 @@
 
 from __future__ import annotations
 
+from collections import deque
+from datetime import datetime
+from typing import Any
+
 import click
 
 from ledger.cli.context import CliContext, pass_cli
 from ledger.cli.i18n import term, terms
+from ledger.cli.options import as_of_option
 from ledger.cli.render import Column, emit_json, table
 
 
 @click.command()
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="Show the newest N only.")
+@as_of_option
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_cli
-def log(cli: CliContext, limit: int | None, as_json: bool) -> None:
-    """List the events: position, recording time, type, actor and stream."""
+def log(cli: CliContext, limit: int | None, as_of: datetime | None, as_json: bool) -> None:
+    """List the events: position, recording time, type, actor and stream.
+
+    Read from the store itself, not the read index.
+
+    \b
+    Examples:
+      ledger log --limit 20
+      ledger log --as-of 2026-03-01 --limit 5 --json
+    """
+    from ledger.integrity.canonical import format_time
     from ledger.integrity.record import decode_record
 
     service = cli.open()
-    entries = []
-    for page in service.app.rows():
-        for row in page:
-            record = decode_record(row.state)
-            header = record.header
-            entries.append(
+    until = format_time(as_of) if as_of is not None else None
+    entries: deque[dict[str, Any]] = deque(maxlen=limit)
+    for row in (row for page in service.app.rows() for row in page):
+        record = decode_record(row.state)
+        header = record.header
+        if until is not None and header["recorded_at"] > until:
+            break  # recording times never decrease along the log
+        entries.append(
                 {
                     "position": header["seq"],
                     "recorded_at": header["recorded_at"],
@@ -36,10 +53,8 @@ def log(cli: CliContext, limit: int | None, as_json: bool) -> None:
                     "signed_by": [{"role": s.role, "key": s.key} for s in record.signatures],
                 }
             )
-    if limit is not None:
-        entries = entries[-limit:]
     if as_json:
-        emit_json(entries)
+        emit_json(list(entries))
         return
     table(
         [
