@@ -154,6 +154,25 @@ def test_removed_tail_is_caught_by_a_held_checkpoint(
     assert "were removed" in caught.stdout
 
 
+def test_checkpoint_as_json_names_what_a_witness_needs(
+    runner: CliRunner, home: Path, tmp_path: Path
+) -> None:
+    from ledger.integrity.checkpoint import parse_checkpoint, verify_checkpoint
+
+    init(runner, home)
+    run(runner, home, "member", "add", "王建国")
+    held = tmp_path / "held.txt"
+    result = run(runner, home, "checkpoint", "--json", "--out", str(held))
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    note = parse_checkpoint(document["note"])
+    assert held.read_text(encoding="utf-8") == document["note"]
+    assert (note.origin, note.size) == (document["origin"], document["size"])
+    assert verify_checkpoint(note, document["key"])
+    name, key_hash, _ = document["verifier_key"].split("+", 2)
+    assert name == document["origin"] and bytes.fromhex(key_hash) == note.signatures[0].key_hash
+
+
 def test_rotation_and_revocation(runner: CliRunner, home: Path, tmp_path: Path) -> None:
     init(runner, home)
     clerk = tmp_path / "clerk.key"
