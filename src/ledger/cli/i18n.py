@@ -261,6 +261,7 @@ CATALOGUE: Final[Mapping[str, Text]] = {
         "read index rebuilt from {events} events in {seconds:.1f} s",
         "读索引已由 {events} 个事件重建，用时 {seconds:.1f} 秒",
     ),
+    # --- migrate (cli/migrate.py) ---------------------------------------------------------------
     # --- log and verify ------------------------------------------------------------------------
     "verify.progress": Text("verifying", "正在核验"),
     "verify.ok": Text(
@@ -530,5 +531,135 @@ CATALOGUE: Final[Mapping[str, Text]] = {
     ),
     "history.correction.recorded": Text(
         "correction of event {corrects}: {reason}", "更正事件 {corrects}：{reason}"
+    ),
+    # --- export and verify-archive (cli/export.py) ----------------------------------------------
+    "field.scope": Text("scope", "范围"),
+    "field.events": Text("events", "事件"),
+    "field.withheld": Text("withheld", "隐去"),
+    "field.matters": Text("matters", "议题"),
+    "field.decision_proofs": Text("decisions", "决策证明"),
+    "field.ledger": Text("ledger", "台账"),
+    "field.held": Text("held", "所持检查点"),
+    "field.verify_with": Text("verify with", "核验命令"),
+    "export.progress": Text("exporting", "正在导出"),
+    "export.exists": Text(
+        "{path} exists: choose another name, or give --force to replace it",
+        "{path} 已存在：请换一个文件名，或加 --force 覆盖",
+    ),
+    "export.written": Text(
+        "archive written: {path} ({size}, {members} members)",
+        "档案已写入：{path}（{size}，{members} 个成员）",
+    ),
+    "export.scope_whole": Text("the whole ledger", "整本台账"),
+    "export.scope_matter": Text("{count} matter(s)", "{count} 个议题"),
+    "export.scope_period": Text(
+        "events recorded from {since} to {until}", "{since} 至 {until} 期间记录的事件"
+    ),
+    "export.open_start": Text("the first", "最早"),
+    "export.open_end": Text("the checkpoint", "检查点"),
+    "export.events": Text(
+        "{events} of the checkpoint's {size}", "{events} 个（检查点共 {size} 个）"
+    ),
+    "export.withheld": Text(
+        "{events} events of {matters} matter(s): payloads withheld, positions listed in the "
+        "manifest",
+        "{matters} 个议题的 {events} 个事件：内容已隐去，序号列入 manifest",
+    ),
+    "export.none": Text("none", "无"),
+    "export.pages": Text(
+        "{count}, in Chinese and English (html/)", "{count} 个，中英文各一份（html/）"
+    ),
+    "export.decision_proofs": Text(
+        "{count} C2SP tlog-proof files (proofs/)", "{count} 个 C2SP tlog-proof 文件（proofs/）"
+    ),
+    "verify_archive.ok": Text(
+        "archive verified: {scope}, {events} events", "档案核验无误：{scope}，{events} 个事件"
+    ),
+    "verify_archive.scope_whole": Text("the whole ledger", "整本台账"),
+    "verify_archive.scope_matter": Text("{count} matter(s)", "{count} 个议题"),
+    "verify_archive.scope_period": Text("a period", "一个期间"),
+    "verify_archive.checkpoint": Text(
+        "{size} events, tree head {root}, signed", "{size} 个事件，树根 {root}，签名有效"
+    ),
+    "verify_archive.cosigned": Text("cosigned by {names}", "见证方已签名：{names}"),
+    "verify_archive.withheld": Text(
+        "{count} events: payloads withheld and listed; their commitments, hashes and "
+        "signatures verified",
+        "{count} 个事件：内容已隐去并列入清单；其承诺值、哈希与签名核验无误",
+    ),
+    "verify_archive.none": Text("none", "无"),
+    "verify_archive.held_ok": Text(
+        "{size} events: the archive's log extends it unchanged",
+        "{size} 个事件：档案中的日志在其基础上延续，未被改动",
+    ),
+    "verify_archive.anchor_archive": Text(
+        "(taken from the archive itself: this shows only that the archive agrees with itself; "
+        "pin the key with --trusted-key or --trust)",
+        "（取自档案自身：只能说明档案自身一致；请用 --trusted-key 或 --trust 固定密钥）",
+    ),
+    "verify_archive.anchor_policy": Text("(from the trust policy)", "（取自信任策略）"),
+    "verify_archive.proofs": Text(
+        "{proofs} decision proofs verified; {matters} matters rendered in html/ (for reading, "
+        "not evidence)",
+        "{proofs} 个决策证明核验无误；html/ 中呈现 {matters} 个议题（供阅读，非证据）",
+    ),
+    "verify_archive.failed": Text("integrity failure in {member}", "完整性校验失败：{member}"),
+    "verify_archive.failed_at": Text(
+        "integrity failure in {member} at position {position}",
+        "完整性校验失败：{member}，序号 {position}",
+    ),
+    "verify_archive.report": Text(
+        "misbehaviour report written to {path}: hand it to whoever oversees the ledger",
+        "违规证据报告已写入 {path}：请交给台账的监督方",
+    ),
+    # --- html/ pages of an archive (archive/html.py) --------------------------------------------
+    "html.matter_title": Text("{title}: decision file", "{title}：决策档案"),
+    "html.ledger": Text("Ledger: {name}", "台账：{name}"),
+    "html.checkpoint": Text(
+        "Signed checkpoint of {origin}: {size} events", "{origin} 的签名检查点：{size} 个事件"
+    ),
+    "html.as_of": Text(
+        "The record as it stood at {as_of} (China time)", "记录截至 {as_of}（北京时间）"
+    ),
+    "html.period": Text(
+        "This archive holds the events recorded from {since} to {until} (China time), with "
+        "the context needed to read them.",
+        "本档案收录 {since} 至 {until}（北京时间）期间记录的事件，以及阅读所需的背景事件。",
+    ),
+    "html.partial_note": Text(
+        "Only the events of this matter that the archive holds are shown: events recorded "
+        "outside its period are not.",
+        "仅显示本档案收录的本议题事件：不含该期间以外记录的事件。",
+    ),
+    "html.state": Text("State: {state}", "状态：{state}"),
+    "html.matter_id": Text("Matter id: {matter}", "议题编号：{matter}"),
+    "html.decisions": Text("Decision", "决策"),
+    "html.no_decision": Text("No decision on the record.", "记录中尚无决策。"),
+    "html.timeline": Text("History", "过程记录"),
+    "html.col_section": Text("step", "环节"),
+    "html.col_event": Text("what happened", "经过"),
+    "html.col_categories": Text("categories", "类别"),
+    "html.col_events": Text("events", "事件数"),
+    "html.withheld_event": Text(
+        "{type}: content withheld from this archive", "{type}：内容未收入本档案"
+    ),
+    "html.roles": Text(
+        "Accountability trace: every part and who held it", "责任追溯：各环节及其责任人"
+    ),
+    "html.findings": Text("Findings ({count})", "发现的问题（{count} 个）"),
+    "html.index_title": Text("Archive of {name}", "{name}档案"),
+    "html.index_matters": Text("Matters ({count})", "议题（{count} 个）"),
+    "html.index_withheld": Text(
+        "The content of {events} events is withheld from this archive; their existence, "
+        "times and signatures remain verifiable (manifest.json lists their positions).",
+        "本档案隐去了 {events} 个事件的内容；这些事件的存在、时间和签名仍可核验"
+        "（manifest.json 列出其序号）。",
+    ),
+    "html.evidence_note": Text(
+        "This page is a rendering for reading and printing, and is not signed. The evidence is "
+        "records.txt, checkpoint.txt and the proofs in this archive: verify them with "
+        "`ledger verify-archive` or `python3 verify_archive.py` (README.txt).",
+        "本页仅供阅读和打印，本身没有签名。证据是本档案中的 records.txt、checkpoint.txt 和证明"
+        "文件：请用 `ledger verify-archive` 或 `python3 verify_archive.py` 核验（见 README.txt）。",
     ),
 }

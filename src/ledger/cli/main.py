@@ -213,6 +213,7 @@ def _register() -> None:
         act,
         checkpoint,
         demo,
+        export,
         findings,
         init,
         key,
@@ -246,6 +247,8 @@ def _register() -> None:
         proof.prove,
         proof.consistency,
         witness.witness,
+        export.export,
+        export.verify_archive,
         record.schema,
         demo.demo,
     ):

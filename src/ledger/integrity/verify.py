@@ -17,13 +17,18 @@ For every row, in log order, numbered steps (docs/format.md, "Verifying a log"):
 
 Signatures (step 8) are checked in worker processes on all cores; everything else runs in order.
 The report names the *first* bad event: the lowest position at which any step failed.
+
+:meth:`Verifier.verify_included` runs the same steps over *some* events of a log (a partial
+archive, docs/archive-format.md): positions increase but may skip, versions increase, the chain
+is checked where two neighbours are both present, and step 10 becomes an RFC 9162 inclusion
+proof of each event against one signed checkpoint.
 """
 
 from __future__ import annotations
 
 import os
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -33,7 +38,7 @@ from ledger.integrity.canonical import canonical_bytes
 from ledger.integrity.checkpoint import Checkpoint, origin_of, verify_checkpoint
 from ledger.integrity.digest import ZERO_DIGEST, commit_payload, leaf_hash, to_digest
 from ledger.integrity.keys import KeyId, public_key_bytes, verify_signature
-from ledger.integrity.merkle import TreeAccumulator
+from ledger.integrity.merkle import ProofError, TreeAccumulator, verify_inclusion
 from ledger.integrity.record import (
     FORMAT,
     ROLE_ACT,
@@ -201,9 +206,28 @@ class Verifier:
     def verify(self, rows: Iterable[RowsOrRow], expected_rows: int | None = None) -> Report:
         """Verify every row; return a report naming the first failure, if any."""
         report = Report(anchor=self.anchor)
+        return self._run(_Walk(self, report), rows, expected_rows)
+
+    def verify_included(
+        self,
+        rows: Iterable[RowsOrRow],
+        checkpoint: Checkpoint,
+        proofs: Mapping[int, Sequence[bytes]],
+        expected_rows: int | None = None,
+    ) -> Report:
+        """Verify *some* events of a log, in log order (an archive of one matter or one
+        period): each as :meth:`verify` does, except that instead of being chained to the
+        event before it, each is proved by its RFC 9162 inclusion proof (``proofs``, by
+        position) to be in the tree that ``checkpoint`` signs. The first event must be the
+        genesis, and every key event up to the checkpoint must be among ``rows``: validity of
+        keys is read from them. The checkpoint must be signed by a checkpoint key."""
+        report = Report(anchor=self.anchor)
+        return self._run(_SparseWalk(self, report, checkpoint, proofs), rows, expected_rows)
+
+    def _run(self, walk: _Walk, rows: Iterable[RowsOrRow], expected_rows: int | None) -> Report:
+        report = walk.report
         parallel = self.workers > 1 and (expected_rows or 0) >= PARALLEL_THRESHOLD
         pool: Executor | None = ProcessPoolExecutor(self.workers) if parallel else None
-        walk = _Walk(self, report)
         pending: deque[tuple[Future[list[int]], int]] = deque()
         bad: list[Failure] = []
 
@@ -373,31 +397,14 @@ class _Walk:
                 f"event of ledger {header['ledger']}, expected {self.report.ledger_id}",
                 header,
             )
-        if header["seq"] != self.expected_seq:
-            problem = (
-                f"event {self.expected_seq} is missing (found {header['seq']} next)"
-                if header["seq"] > self.expected_seq
-                else f"position {header['seq']} appears again or out of order here"
-            )
-            raise self.fail(row, problem, header)
-        if header["prev"] != self.prev:
-            raise self.fail(
-                row,
-                f"previous hash is {header['prev']}, expected {self.prev} "
-                "(the event before was changed, removed or replaced)",
-                header,
-            )
+        self._check_position(row, header)
         # 4. Event hash over the stored header bytes.
         event_hash = leaf_hash(record.header_bytes)
         digest = to_digest(event_hash)
         if record.hash != digest:
             raise self.fail(row, f"stored hash {record.hash}, computed {digest}", header)
         # 5. Stream versions.
-        last = self.versions.get(row.stream, 0)
-        if row.version != last + 1:
-            raise self.fail(
-                row, f"stream version {row.version} follows {last}, expected {last + 1}", header
-            )
+        self._check_version(row, header)
         # 6. Recording time.
         if header["recorded_at"] < self.recorded_at:
             raise self.fail(
@@ -434,11 +441,40 @@ class _Walk:
         self.versions[row.stream] = row.version
         self.prev = digest
         self.recorded_at = header["recorded_at"]
-        self.expected_seq += 1
-        self.tree.append(event_hash)
+        self.expected_seq = position + 1
         self.report.events += 1
         self.report.head_hash = digest
-        # 10. Checkpoints at this size.
+        # 10. The tree: checkpoints at this size (or, for some events only, inclusion proofs).
+        self._include(row, position, event_hash)
+
+    def _check_position(self, row: StoredRow, header: dict[str, Any]) -> None:
+        """Step 3: the next sequence number, chained to the previous event's hash."""
+        if header["seq"] != self.expected_seq:
+            problem = (
+                f"event {self.expected_seq} is missing (found {header['seq']} next)"
+                if header["seq"] > self.expected_seq
+                else f"position {header['seq']} appears again or out of order here"
+            )
+            raise self.fail(row, problem, header)
+        if header["prev"] != self.prev:
+            raise self.fail(
+                row,
+                f"previous hash is {header['prev']}, expected {self.prev} "
+                "(the event before was changed, removed or replaced)",
+                header,
+            )
+
+    def _check_version(self, row: StoredRow, header: dict[str, Any]) -> None:
+        """Step 5: the stream's versions run 1, 2, 3 ... without a gap."""
+        last = self.versions.get(row.stream, 0)
+        if row.version != last + 1:
+            raise self.fail(
+                row, f"stream version {row.version} follows {last}, expected {last + 1}", header
+            )
+
+    def _include(self, row: StoredRow, position: int, event_hash: bytes) -> None:
+        """Step 10: the event joins the tree; check each held checkpoint of this size."""
+        self.tree.append(event_hash)
         while (
             self.checkpoint_index < len(self.checkpoints)
             and self.checkpoints[self.checkpoint_index].size == self.tree.size
@@ -577,7 +613,11 @@ class _Walk:
                     f"{to_digest(checkpoint.root)})",
                 )
             )
-        # A checkpoint of n events is signed after event n: by a key valid at position n + 1.
+        self._check_signed(checkpoint, entry)
+
+    def _check_signed(self, checkpoint: Checkpoint, entry: dict[str, Any]) -> None:
+        """A checkpoint of n events is signed after event n: by a key valid for checkpoints
+        at position n + 1 (a retired key still counts), or by a key trusted out of band."""
         signers = [
             k.key_id
             for k in self.report.keys.values()
@@ -616,6 +656,99 @@ class _Walk:
         if self.report.events == 0:
             raise _Stop(Failure(1, None, None, None, None, "the log is empty: no genesis event"))
         self.report.tree_head = self.tree.root()
+
+
+class _SparseWalk(_Walk):
+    """The walk over some events of a log: positions increase but may skip; each event is
+    proved to be in the tree the checkpoint signs (step 10) instead of chained to the one
+    before it (step 3 checks the chain only where two neighbours are both present)."""
+
+    def __init__(
+        self,
+        verifier: Verifier,
+        report: Report,
+        checkpoint: Checkpoint,
+        proofs: Mapping[int, Sequence[bytes]],
+    ) -> None:
+        super().__init__(verifier, report)
+        self.checkpoint = checkpoint
+        self.proofs = proofs
+        self.checkpoints = []  # the one checkpoint is checked by its proofs and at the end
+        self.last = 0  # the position of the last event accepted
+
+    def fail(self, row: StoredRow, problem: str, header: dict[str, Any] | None = None) -> _Stop:
+        stop = super().fail(row, problem, header)
+        seq = header.get("seq") if header is not None else None
+        if type(seq) is int:  # name the event's own position, not "the one after the last"
+            stop.failure = replace(stop.failure, position=seq)
+        return stop
+
+    def _check_position(self, row: StoredRow, header: dict[str, Any]) -> None:
+        seq = header["seq"]
+        if self.last == 0 and seq != 1:
+            raise self.fail(
+                row, f"the first event must be the genesis at position 1, got {seq}", header
+            )
+        if seq <= self.last:
+            raise self.fail(
+                row,
+                f"position {seq} appears again or out of order here (after {self.last})",
+                header,
+            )
+        if seq > self.checkpoint.size:
+            raise self.fail(
+                row,
+                f"position {seq} is beyond the checkpoint's {self.checkpoint.size} events",
+                header,
+            )
+        if seq == self.last + 1 and header["prev"] != self.prev:
+            raise self.fail(
+                row,
+                f"previous hash is {header['prev']}, expected {self.prev} "
+                "(the event before was changed, removed or replaced)",
+                header,
+            )
+
+    def _check_version(self, row: StoredRow, header: dict[str, Any]) -> None:
+        last = self.versions.get(row.stream, 0)
+        if row.version <= last:
+            raise self.fail(
+                row, f"stream version {row.version} follows {last}: versions must increase", header
+            )
+
+    def _include(self, row: StoredRow, position: int, event_hash: bytes) -> None:
+        proof = self.proofs.get(position)
+        if proof is None:
+            raise _Stop(self.describe(position, f"no inclusion proof for position {position}"))
+        try:
+            verify_inclusion(
+                event_hash, position - 1, self.checkpoint.size, proof, self.checkpoint.root
+            )
+        except ProofError as e:
+            raise _Stop(
+                self.describe(position, f"not in the log the checkpoint signs: {e}")
+            ) from None
+        self.last = position
+
+    def finish(self) -> None:
+        """After the last row: the checkpoint is of this ledger and signed by a key the
+        included key events show valid for checkpoints at its size."""
+        checkpoint = self.checkpoint
+        if self.report.events == 0:
+            raise _Stop(Failure(1, None, None, None, None, "no event: the genesis is missing"))
+        entry: dict[str, Any] = {"size": checkpoint.size, "origin": checkpoint.origin}
+        self.report.checkpoints.append(entry)
+        expected_origin = origin_of(self.report.ledger_id or "")
+        if checkpoint.origin != expected_origin:
+            entry["ok"] = False
+            raise _Stop(
+                self.describe(
+                    checkpoint.size,
+                    f"checkpoint is of {checkpoint.origin!r}, not of {expected_origin!r}",
+                )
+            )
+        self._check_signed(checkpoint, entry)
+        self.report.tree_head = checkpoint.root
 
 
 def _is_key_id(text: str) -> bool:
