@@ -14,11 +14,13 @@ demo: $(STAMP)
 test: $(STAMP) browser
 	$(BIN)/pytest
 
-# The HTML pages are checked in a real headless browser (Debian's chromium); where it cannot be
-# installed the browser tests skip and say why.
+# The HTML pages are checked in a real headless browser (Debian's chromium, with Noto CJK fonts
+# so Chinese renders); where they cannot be installed the browser tests skip and say why.
 browser:
-	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
-		&& apt-get install -y -q chromium >/dev/null 2>&1; } || echo "note: chromium not installed; browser tests will skip"
+	@{ command -v chromium >/dev/null 2>&1 && fc-list :lang=zh 2>/dev/null | grep -q .; } \
+		|| { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+		&& apt-get install -y -q chromium fonts-noto-cjk >/dev/null 2>&1; } \
+		|| echo "note: chromium or CJK fonts not installed; browser tests will skip or show boxes"
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py

@@ -58,6 +58,7 @@ class PageContext:
     tree_size: int
     as_of: str
     period: tuple[str, str] | None = None  # (from, until) of a period archive
+    in_archive: bool = True  # False for a page printed from a live ledger (`ledger trace --html`)
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,11 @@ def matter_pages(file: MatterFile, context: PageContext) -> tuple[MatterLine, di
     pages = {lang: _matter_page(lang, trace, entries, names, context) for lang in LANGS}
     line = MatterLine(trace.matter, trace.title, trace.state, trace.categories, len(entries))
     return line, pages
+
+
+def matter_page(file: MatterFile, context: PageContext, lang: Lang) -> bytes:
+    """The matter's page in one language."""
+    return _matter_page(lang, file.trace(), file.archive(), file.names(), context)
 
 
 def index_pages(
@@ -129,8 +135,9 @@ def _header(lang: Lang, context: PageContext) -> list[str]:
     return out
 
 
-def _note(lang: Lang) -> str:
-    return f'<p class="note">{_t(lang, "html.evidence_note")}</p>'
+def _note(lang: Lang, context: PageContext) -> str:
+    key = "html.evidence_note" if context.in_archive else "html.live_note"
+    return f'<p class="note">{_t(lang, key)}</p>'
 
 
 def _matter_page(
@@ -154,7 +161,7 @@ def _matter_page(
     body += _timeline(lang, entries, names)
     body += _roles(lang, trace)
     body += _findings(lang, trace)
-    body.append(_note(lang))
+    body.append(_note(lang, context))
     return _document(lang, title, body)
 
 
@@ -302,7 +309,7 @@ def _index_page(
         body += ["</tbody>", "</table>"]
     if withheld_events:
         body.append(f"<p>{_t(lang, 'html.index_withheld', events=withheld_events)}</p>")
-    body.append(_note(lang))
+    body.append(_note(lang, context))
     return _document(lang, title, body)
 
 

@@ -108,6 +108,10 @@ CATALOGUE: Final[Mapping[str, Text]] = {
     "error.not_valid": Text(
         "{path} is not valid {format}: {error}", "{path} 不是有效的 {format}：{error}"
     ),
+    "error.too_large": Text(
+        "{path} has more than {limit} bytes: it cannot be what is asked for here",
+        "{path} 超过 {limit} 字节，不可能是此处所需的文件",
+    ),
     "passphrase.missing": Text(
         "the {label} is encrypted: set {env} or run on a terminal to be asked",
         "{label}已加密：请设置 {env}，或在终端上运行以输入口令",
@@ -654,6 +658,14 @@ CATALOGUE: Final[Mapping[str, Text]] = {
         "times and signatures remain verifiable (manifest.json lists their positions).",
         "本档案隐去了 {events} 个事件的内容；这些事件的存在、时间和签名仍可核验"
         "（manifest.json 列出其序号）。",
+    ),
+    "trace.page_written": Text("page written to {path}", "页面已写入 {path}"),
+    "html.live_note": Text(
+        "This page is a rendering of the ledger for reading and printing, and is not signed. The "
+        "evidence is the ledger itself: check it with `ledger verify`, or hand an auditor an "
+        "archive (`ledger export`) to check with `ledger verify-archive`.",
+        "本页是台账的阅读和打印版本，未经签名。证据是台账本身：可用 `ledger verify` 核验，"
+        "或导出档案包（`ledger export`）交审计人员用 `ledger verify-archive` 核验。",
     ),
     "html.evidence_note": Text(
         "This page is a rendering for reading and printing, and is not signed. The evidence is "

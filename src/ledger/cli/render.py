@@ -40,10 +40,11 @@ def _colour() -> bool:
     return not os.environ.get("NO_COLOR")
 
 
-def ok(text: str) -> None:
-    """A success line, ticked (green on a terminal)."""
+def ok(text: str, *, err: bool = False) -> None:
+    """A success line, ticked (green on a terminal); on stderr with ``err`` (beside a document
+    on stdout)."""
     mark = click.style("✓ ", fg="green") if _colour() else "✓ "
-    click.echo(mark + text)
+    click.echo(mark + text, err=err)
 
 
 def bad(text: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -15,15 +16,26 @@ from ledger.cli.options import as_of_option, json_option, parse_moment
 from ledger.cli.render import Column, emit_json, ok, say, table
 
 if TYPE_CHECKING:
-    from ledger.projections.trace import Trace
+    from ledger.projections.trace import MatterFile, Trace
+    from ledger.store.service import LedgerService
 
 
 @click.command()
 @click.argument("matter")
 @as_of_option
 @json_option
+@click.option(
+    "--html",
+    "html_out",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    metavar="FILE",
+    help="Also write the decision's page (timeline, trace, findings) as self-contained HTML "
+    "that prints well, in the output language.",
+)
 @pass_cli
-def trace(cli: CliContext, matter: str, as_of: datetime | None, as_json: bool) -> None:
+def trace(
+    cli: CliContext, matter: str, as_of: datetime | None, as_json: bool, html_out: Path | None
+) -> None:
     """Who is accountable for a decision: every role and who held it, how each voted (or only
     the tally, for a secret ballot), who dissented, and every finding.
 
@@ -33,12 +45,39 @@ def trace(cli: CliContext, matter: str, as_of: datetime | None, as_json: bool) -
     Examples:
       ledger trace 县城供水管网改造方案
       ledger trace 3f76fffc-... --as-of 2026-03-01 --json
+      ledger --lang zh trace 县城供水管网改造方案 --html 供水管网.html
     """
-    result = cli.open().reader().matter_file(matter, as_of).trace()
+    service = cli.open()
+    file = service.reader().matter_file(matter, as_of)
+    result = file.trace()
+    if html_out is not None:
+        _write_page(cli, service, file, html_out)
     if as_json:
         emit_json(result.to_json())
         return
     _show_trace(cli, result)
+
+
+def _write_page(cli: CliContext, service: LedgerService, file: MatterFile, out: Path) -> None:
+    from ledger.archive.html import PageContext, matter_page
+    from ledger.errors import InputError
+    from ledger.integrity.canonical import format_time
+    from ledger.integrity.checkpoint import origin_of
+    from ledger.store.service import read_checkpoint
+
+    held = read_checkpoint(service.home.checkpoint_path)
+    context = PageContext(
+        ledger_name=service.config.name,
+        origin=origin_of(str(service.ledger_id)),
+        tree_size=held.size,
+        as_of=format_time(file.as_of),
+        in_archive=False,
+    )
+    try:
+        out.write_bytes(matter_page(file, context, cli.lang))
+    except OSError as e:
+        raise InputError(f"cannot write {out}: {e.strerror or e}") from e
+    ok(cli.t("trace.page_written", path=out), err=True)
 
 
 def _show_trace(cli: CliContext, result: Trace) -> None:
