@@ -4,15 +4,52 @@ Every failure a user can meet is a :class:`LedgerError`. The CLI maps the two br
 codes in one place: :class:`IntegrityError` (the record is not what it claims: exit 1) and
 :class:`InputError` (the request is wrong: exit 2). Messages say what was expected, what was
 found, and what to do.
+
+Every message is in English (``str(e)``: for library users and logs) and, where the raiser gives
+it, in Chinese (``message_zh``: the same facts in the users' terms, for a Chinese reader of the
+CLI), as a finding carries ``message`` and ``message_zh``.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class LedgerError(Exception):
-    """Base of every error the ledger raises on purpose."""
+    """Base of every error the ledger raises on purpose.
+
+    ``LedgerError(message, zh=...)``: ``message`` is English and is what ``str(e)`` gives;
+    ``zh`` says the same in Chinese, with the same names, titles, numbers and ids, and kept as
+    :attr:`message_zh` (``None`` when the raiser gave none: the CLI then shows the English).
+    """
 
     exit_code = 2
+    message_zh: str | None = None
+
+    def __init__(self, message: str, *, zh: str | None = None) -> None:
+        super().__init__(message)
+        self.message_zh = zh
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Exception's own reduce rebuilds by calling the class with ``args``, which loses a
+        # keyword-only ``zh`` and fails for subclasses with their own ``__init__`` (ActError):
+        # rebuild without ``__init__``, then restore the attributes (``message_zh`` among them).
+        return (_rebuild, (type(self), self.args), self.__dict__)
+
+
+def _rebuild(cls: type[LedgerError], args: tuple[Any, ...]) -> LedgerError:
+    """An unpickled or copied error: made without calling ``__init__`` (see ``__reduce__``)."""
+    error = cls.__new__(cls, *args)
+    error.args = args
+    return error
+
+
+def zh_text(error: BaseException) -> str:
+    """An error's message for a Chinese reader: its ``message_zh``, else its English message
+    (for wrapping a cause inside another error's Chinese text)."""
+    if isinstance(error, LedgerError) and error.message_zh:
+        return error.message_zh
+    return str(error)
 
 
 class InputError(LedgerError):

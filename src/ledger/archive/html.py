@@ -136,8 +136,9 @@ def _header(lang: Lang, context: PageContext) -> list[str]:
 
 
 def _note(lang: Lang, context: PageContext) -> str:
-    key = "html.evidence_note" if context.in_archive else "html.live_note"
-    return f'<p class="note">{_t(lang, key)}</p>'
+    if context.in_archive:
+        return f'<p class="note">{_t(lang, "html.evidence_note")}</p>'
+    return f'<p class="note">{_t(lang, "html.live_note")}</p>'
 
 
 def _matter_page(

@@ -69,8 +69,10 @@ class LedgerCLI(click.Group):
             if _debugging(ctx):
                 traceback.print_exc()
             if isinstance(e, LedgerError):
-                # The domain's message, as it is; the prefix in the reader's language.
-                click.echo(message(lang, "error.line", message=e), err=True)
+                # The error's own Chinese for a Chinese reader, where it has one; else its
+                # English. The prefix in the reader's language.
+                text = e.message_zh if lang == "zh" and e.message_zh else str(e)
+                click.echo(message(lang, "error.line", message=text), err=True)
                 ctx.exit(e.exit_code)
             click.echo(
                 message(lang, "error.internal", kind=type(e).__name__, message=e)

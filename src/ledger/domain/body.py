@@ -100,7 +100,10 @@ class Body(Aggregate):
     def add_member(self, member: UUID, envelope: Envelope) -> None:
         """A member joins this body."""
         if member in self.members:
-            raise DomainRuleError(f"member {member} already belongs to {self.name}")
+            raise DomainRuleError(
+                f"member {member} already belongs to {self.name}",
+                zh=f"委员 {member} 已是{self.name}成员",
+            )
         self.trigger_event(
             self.MemberJoined, **envelope_kwargs(envelope, BodyMemberJoined(member=member))
         )
@@ -108,7 +111,10 @@ class Body(Aggregate):
     def remove_member(self, member: UUID, reason: str, envelope: Envelope) -> None:
         """A member leaves this body."""
         if member not in self.members:
-            raise DomainRuleError(f"member {member} does not belong to {self.name}")
+            raise DomainRuleError(
+                f"member {member} does not belong to {self.name}",
+                zh=f"委员 {member} 不是{self.name}成员",
+            )
         self.trigger_event(
             self.MemberLeft,
             **envelope_kwargs(envelope, BodyMemberLeft(member=member, reason=reason)),

@@ -64,10 +64,12 @@ class Delegation(Aggregate):
         cls, delegation_id: UUID, payload: DelegationGranted, envelope: Envelope
     ) -> Delegation:
         if payload.valid_until is not None and payload.valid_until < payload.valid_from:
-            raise DomainRuleError("a delegation cannot end before it starts")
+            raise DomainRuleError(
+                "a delegation cannot end before it starts", zh="委托的终止时间不能早于起始时间"
+            )
         return cls._create(cls.Granted, id=delegation_id, **envelope_kwargs(envelope, payload))
 
     def withdraw(self, payload: DelegationWithdrawn, envelope: Envelope) -> None:
         if self.withdrawn:
-            raise DomainRuleError("this delegation was already withdrawn")
+            raise DomainRuleError("this delegation was already withdrawn", zh="该委托已经撤回")
         self.trigger_event(self.Withdrawn, **envelope_kwargs(envelope, payload))

@@ -29,6 +29,14 @@ class Acknowledgement(StrEnum):
     OVERTURNED = "overturned"  # 不予追认
 
 
+_ACKNOWLEDGED_ZH = {
+    Acknowledgement.NOTED: "常委会已听取该临机处置的报告",
+    Acknowledgement.RATIFIED: "该临机处置已经追认",
+    Acknowledgement.OVERTURNED: "该临机处置已决定不予追认",
+}
+"""What the standing committee already did with an action, as a refusal says it in Chinese."""
+
+
 class EmergencyActionTaken(Payload):
     """What was done, by whom, when, and on which matter if any."""
 
@@ -101,12 +109,20 @@ class EmergencyAction(Aggregate):
 
     def report(self, payload: EmergencyReported, envelope: Envelope) -> None:
         if self.reported:
-            raise DomainRuleError("this emergency action was already reported")
+            raise DomainRuleError(
+                "this emergency action was already reported", zh="该临机处置已经报告"
+            )
         self.trigger_event(self.Reported, **envelope_kwargs(envelope, payload))
 
     def acknowledge(self, payload: EmergencyAcknowledged, envelope: Envelope) -> None:
         if not self.reported:
-            raise DomainRuleError("an emergency action is acknowledged after it is reported")
+            raise DomainRuleError(
+                "an emergency action is acknowledged after it is reported",
+                zh="临机处置须先向常委会报告，常委会才能听取报告或决定是否追认",
+            )
         if self.acknowledged is not None:
-            raise DomainRuleError(f"this action was already {self.acknowledged.value}")
+            raise DomainRuleError(
+                f"this action was already {self.acknowledged.value}",
+                zh=_ACKNOWLEDGED_ZH[self.acknowledged],
+            )
         self.trigger_event(self.Acknowledged, **envelope_kwargs(envelope, payload))

@@ -77,7 +77,10 @@ class Key(Aggregate):
         unknown = set(payload.purposes) - set(PURPOSES)
         if unknown or not payload.purposes:
             raise KeyStateError(
-                f"key purposes must be among {', '.join(PURPOSES)}; got {sorted(unknown) or 'none'}"
+                f"key purposes must be among {', '.join(PURPOSES)}; "
+                f"got {sorted(unknown) or 'none'}",
+                zh=f"密钥用途只能取 {', '.join(PURPOSES)} 中的一项或几项；"
+                f"收到的是 {sorted(unknown) or '无'}",
             )
         return cls._create(
             cls.Registered,
@@ -88,7 +91,9 @@ class Key(Aggregate):
     def revoke(self, reason: str, envelope: Envelope) -> None:
         """Revoke this key."""
         if self.revoked:
-            raise KeyStateError(f"key {self.key_id} is already revoked")
+            raise KeyStateError(
+                f"key {self.key_id} is already revoked", zh=f"密钥 {self.key_id} 已经吊销"
+            )
         self.trigger_event(
             self.Revoked, **envelope_kwargs(envelope, KeyRevoked(key=self.key_id, reason=reason))
         )

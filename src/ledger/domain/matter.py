@@ -62,6 +62,15 @@ class MatterState(StrEnum):
     REVOKED = "revoked"
 
 
+STATE_ZH = {
+    MatterState.OPEN: "尚未作出决策",
+    MatterState.ADOPTED: "已通过",
+    MatterState.REJECTED: "已被否决",
+    MatterState.REVOKED: "已撤销",
+}
+"""A matter's state as a refusal says it in Chinese (议题《…》已通过)."""
+
+
 class MatterOpened(Payload):
     """A matter is raised: its title, deciding body, member in charge and category flags."""
 
@@ -354,7 +363,10 @@ class Matter(Aggregate):
         if event_class is None:
             raise TypeError(f"{type(payload).__name__} is not a preparation act")
         if self.state is MatterState.REVOKED:
-            raise MatterStateError(f"matter {self.title!r} was revoked; open a new matter")
+            raise MatterStateError(
+                f"matter {self.title!r} was revoked; open a new matter",
+                zh=f"议题《{self.title}》已撤销；请另立新议题",
+            )
         self.trigger_event(event_class, **envelope_kwargs(envelope, payload))
 
     def decide(self, payload: Decision, envelope: Envelope) -> None:
@@ -362,64 +374,82 @@ class Matter(Aggregate):
         if self.state is not MatterState.OPEN:
             raise MatterStateError(
                 f"matter {self.title!r} is already {self.state.value}; "
-                "it can only be decided again after a reconsideration (复议) is agreed"
+                "it can only be decided again after a reconsideration (复议) is agreed",
+                zh=f"议题《{self.title}》{STATE_ZH[self.state]}；须经同意复议，才能再次作出决策",
             )
         self.trigger_event(self.Decided, **envelope_kwargs(envelope, payload))
 
     def defer(self, payload: MatterDeferral, envelope: Envelope) -> None:
         """Defer a sharply divided item."""
-        self._require(MatterState.OPEN, "deferred")
+        self._require(MatterState.OPEN, "deferred", "暂缓表决")
         self.trigger_event(self.Deferred, **envelope_kwargs(envelope, payload))
 
     def assign(self, payload: Assignment, envelope: Envelope) -> None:
         """Give a task to carry out the adopted decision."""
-        self._require(MatterState.ADOPTED, "carried out")
+        self._require(MatterState.ADOPTED, "carried out", "落实")
         if payload.assignment in self.assignments:
-            raise MatterStateError(f"assignment {payload.assignment} already exists")
+            raise MatterStateError(
+                f"assignment {payload.assignment} already exists",
+                zh=f"落实任务 {payload.assignment} 已经存在",
+            )
         self.trigger_event(self.AssignmentMade, **envelope_kwargs(envelope, payload))
 
     def report_progress(self, payload: Progress, envelope: Envelope) -> None:
         """Report progress on an assignment."""
         if payload.assignment not in self.assignments:
-            raise MatterStateError(f"no assignment {payload.assignment} on matter {self.title!r}")
+            raise MatterStateError(
+                f"no assignment {payload.assignment} on matter {self.title!r}",
+                zh=f"议题《{self.title}》没有落实任务 {payload.assignment}",
+            )
         if payload.assignment not in self.open_assignments:
-            raise MatterStateError(f"assignment {payload.assignment} was already completed")
+            raise MatterStateError(
+                f"assignment {payload.assignment} was already completed",
+                zh=f"落实任务 {payload.assignment} 已经完成",
+            )
         self.trigger_event(self.ProgressReported, **envelope_kwargs(envelope, payload))
 
     def check_supervision(self, payload: Supervision, envelope: Envelope) -> None:
         """Record a supervision check."""
-        self._require(MatterState.ADOPTED, "supervised")
+        self._require(MatterState.ADOPTED, "supervised", "督查")
         self.trigger_event(self.SupervisionChecked, **envelope_kwargs(envelope, payload))
 
     def reconsider(self, payload: Reconsideration, envelope: Envelope) -> None:
         """Reopen a decided matter for a new decision (复议)."""
         if self.state not in (MatterState.ADOPTED, MatterState.REJECTED):
             raise MatterStateError(
-                f"matter {self.title!r} is {self.state.value}: only a decision can be reconsidered"
+                f"matter {self.title!r} is {self.state.value}: only a decision can be reconsidered",
+                zh=f"议题《{self.title}》{STATE_ZH[self.state]}：只有已作出的决策才能复议",
             )
         self.trigger_event(self.ReconsiderationAgreed, **envelope_kwargs(envelope, payload))
 
     def change(self, payload: Change, envelope: Envelope) -> None:
         """Adjust or change the adopted decision."""
-        self._require(MatterState.ADOPTED, "changed")
+        self._require(MatterState.ADOPTED, "changed", "调整或变更")
         self.trigger_event(self.Changed, **envelope_kwargs(envelope, payload))
 
     def revoke(self, payload: Revocation, envelope: Envelope) -> None:
         """Revoke the adopted decision."""
-        self._require(MatterState.ADOPTED, "revoked")
+        self._require(MatterState.ADOPTED, "revoked", "撤销")
         self.trigger_event(self.Revoked, **envelope_kwargs(envelope, payload))
 
     def publish(self, payload: Publication, envelope: Envelope) -> None:
         """Make the decision public."""
         if self.state not in (MatterState.ADOPTED, MatterState.REVOKED):
-            raise MatterStateError(f"matter {self.title!r} has no decision to publish")
+            raise MatterStateError(
+                f"matter {self.title!r} has no decision to publish",
+                zh=f"议题《{self.title}》没有可以公开的决策",
+            )
         self.trigger_event(self.Published, **envelope_kwargs(envelope, payload))
 
-    def _require(self, state: MatterState, verb: str) -> None:
+    def _require(self, state: MatterState, verb: str, verb_zh: str) -> None:
+        """Refuse unless the matter is in ``state``; ``verb`` and ``verb_zh`` say what the act
+        would do, in English and in Chinese."""
         if self.state is not state:
             raise MatterStateError(
                 f"matter {self.title!r} is {self.state.value}; only an {state.value} matter "
-                f"can be {verb}"
+                f"can be {verb}",
+                zh=f"议题《{self.title}》{STATE_ZH[self.state]}；只有{STATE_ZH[state]}的议题"
+                f"才能{verb_zh}",
             )
 
 

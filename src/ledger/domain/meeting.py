@@ -86,6 +86,14 @@ class MeetingState(StrEnum):
     CLOSED = "closed"
 
 
+_STATE_ZH = {
+    MeetingState.SCHEDULED: "尚未开始",
+    MeetingState.OPEN: "已经开始",
+    MeetingState.CLOSED: "已经结束",
+}
+"""A meeting's state as a refusal says it in Chinese (会议《…》尚未开始)."""
+
+
 class Absence(Payload):
     """Someone on the roster who is not present, and why."""
 
@@ -344,43 +352,65 @@ class Meeting(Aggregate):
     def schedule(cls, meeting_id: UUID, payload: MeetingScheduled, envelope: Envelope) -> Meeting:
         """Call a meeting."""
         if len(set(payload.agenda)) != len(payload.agenda):
-            raise NotOnAgendaError("an item appears twice on the agenda")
+            raise NotOnAgendaError(
+                "an item appears twice on the agenda", zh="同一议题在议程中列了两次"
+            )
         return cls._create(cls.Scheduled, id=meeting_id, **envelope_kwargs(envelope, payload))
 
     def add_item(self, payload: AgendaItem, envelope: Envelope) -> None:
         """Add an item to the agenda."""
         if self.state is MeetingState.CLOSED:
-            raise MeetingStateError(f"meeting {self.title!r} is closed")
+            raise MeetingStateError(
+                f"meeting {self.title!r} is closed", zh=f"会议《{self.title}》已经结束"
+            )
         if payload.matter in self.agenda:
-            raise NotOnAgendaError(f"matter {payload.matter} is already on the agenda")
+            raise NotOnAgendaError(
+                f"matter {payload.matter} is already on the agenda",
+                zh=f"议题 {payload.matter} 已在议程中",
+            )
         self.trigger_event(self.ItemAdded, **envelope_kwargs(envelope, payload))
 
     def send_notice(self, payload: Notice, envelope: Envelope) -> None:
         """Record the notice to members."""
         if self.state is MeetingState.CLOSED:
-            raise MeetingStateError(f"meeting {self.title!r} is closed")
+            raise MeetingStateError(
+                f"meeting {self.title!r} is closed", zh=f"会议《{self.title}》已经结束"
+            )
         self.trigger_event(self.NoticeSent, **envelope_kwargs(envelope, payload))
 
     def open(self, payload: MeetingOpened, envelope: Envelope) -> None:
         """Open the meeting with its frozen roster and attendance."""
         if self.state is not MeetingState.SCHEDULED:
-            raise MeetingStateError(f"meeting {self.title!r} is already {self.state.value}")
+            raise MeetingStateError(
+                f"meeting {self.title!r} is already {self.state.value}",
+                zh=f"会议《{self.title}》{_STATE_ZH[self.state]}",
+            )
         roster = set(payload.roster)
         absent = {a.member for a in payload.absent}
         strangers = (set(payload.present) | absent) - roster
         if strangers:
+            listed = sorted(map(str, strangers))
             raise NotEligibleError(
-                f"not on the roster of this meeting: {', '.join(sorted(map(str, strangers)))}"
+                f"not on the roster of this meeting: {', '.join(listed)}",
+                zh=f"以下人员不在本次会议的应到会名单上：{'、'.join(listed)}",
             )
         if set(payload.present) & absent:
-            raise NotEligibleError("a member cannot be both present and absent")
+            raise NotEligibleError(
+                "a member cannot be both present and absent",
+                zh="同一名委员不能既列为出席又列为缺席",
+            )
         if len(set(payload.present)) != len(payload.present):
-            raise NotEligibleError("a member is listed as present twice")
+            raise NotEligibleError(
+                "a member is listed as present twice", zh="有委员在出席名单中重复列出"
+            )
         unaccounted = roster - set(payload.present) - absent
         if unaccounted:
+            missing = sorted(map(str, unaccounted))
             raise NotEligibleError(
                 "every member on the roster must be present or absent (with a reason); "
-                f"missing: {', '.join(sorted(map(str, unaccounted)))}"
+                f"missing: {', '.join(missing)}",
+                zh="应到会的每名委员都须列为出席或缺席（缺席须注明原因）；"
+                f"未列出：{'、'.join(missing)}",
             )
         self.trigger_event(self.Opened, **envelope_kwargs(envelope, payload))
 
@@ -389,7 +419,10 @@ class Meeting(Aggregate):
         self._require_open()
         self._require_item(payload.item)
         if payload.member not in self.roster:
-            raise NotEligibleError(f"member {payload.member} is not on this meeting's roster")
+            raise NotEligibleError(
+                f"member {payload.member} is not on this meeting's roster",
+                zh=f"委员 {payload.member} 不在本次会议的应到会名单上",
+            )
         self.trigger_event(self.InterestDeclared, **envelope_kwargs(envelope, payload))
 
     def declare_withdrawal(self, payload: Withdrawal, envelope: Envelope) -> None:
@@ -397,33 +430,43 @@ class Meeting(Aggregate):
         self._require_open()
         self._require_item(payload.item)
         if payload.member not in self.roster:
-            raise NotEligibleError(f"member {payload.member} is not on this meeting's roster")
+            raise NotEligibleError(
+                f"member {payload.member} is not on this meeting's roster",
+                zh=f"委员 {payload.member} 不在本次会议的应到会名单上",
+            )
         if payload.item in self.votes:
-            raise MeetingStateError("the item was already voted; withdrawal comes before the vote")
+            raise MeetingStateError(
+                "the item was already voted; withdrawal comes before the vote",
+                zh="该议题已经表决；回避应在表决之前",
+            )
         self.trigger_event(self.WithdrawalDeclared, **envelope_kwargs(envelope, payload))
 
     def present_item(self, payload: Presentation, envelope: Envelope) -> None:
         """The member in charge presents an item."""
         self._require_open()
         self._require_item(payload.item)
-        self._require_participant(payload.item, payload.by, "present the item")
+        self._require_participant(payload.item, payload.by, "present the item", "汇报议题")
         self.trigger_event(self.Presented, **envelope_kwargs(envelope, payload))
 
     def state_opinion(self, payload: Opinion, envelope: Envelope) -> None:
         """A present member states a view on an item."""
         self._require_open()
         self._require_item(payload.item)
-        self._require_participant(payload.item, payload.member, "state an opinion")
+        self._require_participant(payload.item, payload.member, "state an opinion", "发表意见")
         self.trigger_event(self.OpinionStated, **envelope_kwargs(envelope, payload))
 
     def submit_written_view(self, payload: WrittenView, envelope: Envelope) -> None:
         """An absent member's written view (recorded, not counted)."""
         self._require_item(payload.item)
         if payload.member not in self.roster and self.state is not MeetingState.SCHEDULED:
-            raise NotEligibleError(f"member {payload.member} is not on this meeting's roster")
+            raise NotEligibleError(
+                f"member {payload.member} is not on this meeting's roster",
+                zh=f"委员 {payload.member} 不在本次会议的应到会名单上",
+            )
         if payload.member in self.present:
             raise NotEligibleError(
-                "a member who is present states their view in the meeting, not in writing"
+                "a member who is present states their view in the meeting, not in writing",
+                zh="出席会议的委员在会上发表意见，不提交书面意见",
             )
         self.trigger_event(self.WrittenViewSubmitted, **envelope_kwargs(envelope, payload))
 
@@ -432,7 +475,10 @@ class Meeting(Aggregate):
         self._require_open()
         self._require_item(payload.item)
         if payload.item in self.votes:
-            raise MeetingStateError("the item was already voted; it cannot be deferred now")
+            raise MeetingStateError(
+                "the item was already voted; it cannot be deferred now",
+                zh="该议题已经表决，不能再暂缓表决",
+            )
         self.trigger_event(self.ItemDeferred, **envelope_kwargs(envelope, payload))
 
     def take_vote(self, payload: Vote, envelope: Envelope) -> None:
@@ -440,32 +486,46 @@ class Meeting(Aggregate):
         self._require_open()
         items = (payload.item, *payload.bundled_with)
         if len(set(items)) != len(items):
-            raise DuplicateVoteError("an item appears twice in one vote")
+            raise DuplicateVoteError(
+                "an item appears twice in one vote", zh="同一议题在一次表决中出现了两次"
+            )
         for item in items:
             self._require_item(item)
             if item in self.votes:
-                raise DuplicateVoteError(f"item {item} was already voted at this meeting")
+                raise DuplicateVoteError(
+                    f"item {item} was already voted at this meeting",
+                    zh=f"议题 {item} 已在本次会议上表决",
+                )
             if item in self.deferred:
-                raise MeetingStateError(f"item {item} was deferred at this meeting")
+                raise MeetingStateError(
+                    f"item {item} was deferred at this meeting",
+                    zh=f"议题 {item} 已在本次会议上暂缓表决",
+                )
         counted = payload.votes_for + payload.votes_against + payload.abstentions + payload.invalid
         if min(payload.votes_for, payload.votes_against, payload.abstentions, payload.invalid) < 0:
-            raise TallyError("a tally cannot be negative")
+            raise TallyError("a tally cannot be negative", zh="票数不能为负数")
         if counted != payload.ballots_cast:
             raise TallyError(
                 f"the tally adds up to {counted} (for {payload.votes_for}, against "
                 f"{payload.votes_against}, abstaining {payload.abstentions}, invalid "
-                f"{payload.invalid}), but {payload.ballots_cast} ballots were cast"
+                f"{payload.invalid}), but {payload.ballots_cast} ballots were cast",
+                zh=f"计票合计 {counted} 票（赞成 {payload.votes_for}、反对 "
+                f"{payload.votes_against}、弃权 {payload.abstentions}、无效 {payload.invalid}），"
+                f"与收回的 {payload.ballots_cast} 票不符",
             )
         eligible = self.eligible(payload.item)
         if payload.ballots_cast > len(eligible):
             raise TallyError(
                 f"{payload.ballots_cast} ballots cast, but only {len(eligible)} members present "
-                "and not withdrawn could vote"
+                "and not withdrawn could vote",
+                zh=f"收回 {payload.ballots_cast} 票，但到会且未回避、有权表决的委员只有 "
+                f"{len(eligible)} 名",
             )
         if payload.method is VoteMethod.SECRET_BALLOT:
             if payload.ballots:
                 raise SecretBallotError(
-                    "a secret ballot (无记名投票) records the tally only, never who voted how"
+                    "a secret ballot (无记名投票) records the tally only, never who voted how",
+                    zh="无记名投票只记录计票结果，不记录每人如何投票",
                 )
         else:
             self._check_ballots(payload)
@@ -476,9 +536,15 @@ class Meeting(Aggregate):
         self._require_open()
         self._require_item(payload.item)
         if payload.item not in self.votes:
-            raise MeetingStateError(f"item {payload.item} has not been voted at this meeting")
+            raise MeetingStateError(
+                f"item {payload.item} has not been voted at this meeting",
+                zh=f"议题 {payload.item} 尚未在本次会议上表决",
+            )
         if payload.item in self.announced:
-            raise DuplicateVoteError(f"the result of item {payload.item} was already announced")
+            raise DuplicateVoteError(
+                f"the result of item {payload.item} was already announced",
+                zh=f"议题 {payload.item} 的表决结果已经宣布",
+            )
         self.trigger_event(self.ResultAnnounced, **envelope_kwargs(envelope, payload))
 
     def close(self, payload: Closing, envelope: Envelope) -> None:
@@ -489,7 +555,9 @@ class Meeting(Aggregate):
     def issue_minutes(self, payload: Minutes, envelope: Envelope) -> None:
         """Issue the minutes (after the meeting closed)."""
         if self.state is not MeetingState.CLOSED:
-            raise MeetingStateError("minutes are issued after the meeting closes")
+            raise MeetingStateError(
+                "minutes are issued after the meeting closes", zh="纪要在会议结束后印发"
+            )
         self.trigger_event(self.MinutesIssued, **envelope_kwargs(envelope, payload))
 
     # --- queries ------------------------------------------------------------------------------
@@ -507,15 +575,20 @@ class Meeting(Aggregate):
         seen: set[UUID] = set()
         for ballot in payload.ballots:
             if ballot.member in seen:
-                raise DuplicateVoteError(f"member {ballot.member} voted twice on this item")
+                raise DuplicateVoteError(
+                    f"member {ballot.member} voted twice on this item",
+                    zh=f"委员 {ballot.member} 对该议题投了两次票",
+                )
             seen.add(ballot.member)
-            self._require_participant(payload.item, ballot.member, "vote")
+            self._require_participant(payload.item, ballot.member, "vote", "表决")
         if payload.method is VoteMethod.NAMED_BALLOT and len(payload.ballots) != (
             payload.ballots_cast - payload.invalid
         ):
             raise TallyError(
                 f"a named ballot (记名投票) lists every valid vote: {len(payload.ballots)} "
-                f"listed, {payload.ballots_cast - payload.invalid} valid ballots cast"
+                f"listed, {payload.ballots_cast - payload.invalid} valid ballots cast",
+                zh=f"记名投票须逐一列明每张有效票：列明 {len(payload.ballots)} 票，"
+                f"有效票 {payload.ballots_cast - payload.invalid} 张",
             )
         if payload.ballots:
             counts = {c: sum(1 for b in payload.ballots if b.choice is c) for c in Choice}
@@ -527,25 +600,39 @@ class Meeting(Aggregate):
             if counts != expected and len(payload.ballots) == payload.ballots_cast:
                 raise TallyError(
                     f"the individual votes ({counts[Choice.FOR]} for, {counts[Choice.AGAINST]} "
-                    f"against, {counts[Choice.ABSTAIN]} abstaining) differ from the tally"
+                    f"against, {counts[Choice.ABSTAIN]} abstaining) differ from the tally",
+                    zh=f"逐人表决情况（赞成 {counts[Choice.FOR]}、反对 {counts[Choice.AGAINST]}、"
+                    f"弃权 {counts[Choice.ABSTAIN]}）与计票结果不符",
                 )
 
     def _require_open(self) -> None:
         if self.state is not MeetingState.OPEN:
             raise MeetingStateError(
-                f"meeting {self.title!r} is {self.state.value}; this happens while it is open"
+                f"meeting {self.title!r} is {self.state.value}; this happens while it is open",
+                zh=f"会议《{self.title}》{_STATE_ZH[self.state]}；此项须在会议进行中记录",
             )
 
     def _require_item(self, item: UUID) -> None:
         if item not in self.agenda:
-            raise NotOnAgendaError(f"matter {item} is not on the agenda of {self.title!r}")
+            raise NotOnAgendaError(
+                f"matter {item} is not on the agenda of {self.title!r}",
+                zh=f"议题 {item} 不在会议《{self.title}》的议程中",
+            )
 
-    def _require_participant(self, item: UUID, member: UUID, act: str) -> None:
+    def _require_participant(self, item: UUID, member: UUID, act: str, act_zh: str) -> None:
+        """``act`` and ``act_zh``: what the member would do, in English and in Chinese."""
         if member not in self.roster:
             raise NotEligibleError(
-                f"member {member} is not on the roster of {self.title!r} and cannot {act}"
+                f"member {member} is not on the roster of {self.title!r} and cannot {act}",
+                zh=f"委员 {member} 不在会议《{self.title}》的应到会名单上，不能{act_zh}",
             )
         if member not in self.present:
-            raise NotEligibleError(f"member {member} is absent and cannot {act}")
+            raise NotEligibleError(
+                f"member {member} is absent and cannot {act}",
+                zh=f"委员 {member} 缺席，不能{act_zh}",
+            )
         if member in self.withdrawn.get(item, set()):
-            raise NotEligibleError(f"member {member} withdrew from this item and cannot {act}")
+            raise NotEligibleError(
+                f"member {member} withdrew from this item and cannot {act}",
+                zh=f"委员 {member} 已回避该议题，不能{act_zh}",
+            )

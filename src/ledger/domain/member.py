@@ -107,7 +107,7 @@ class Member(Aggregate):
     def register(cls, member_id: UUID, payload: MemberRegistered, envelope: Envelope) -> Member:
         """Register a member."""
         if not payload.name.strip():
-            raise DomainRuleError("a member needs a name")
+            raise DomainRuleError("a member needs a name", zh="登记委员须填写姓名")
         return cls._create(cls.Registered, id=member_id, **envelope_kwargs(envelope, payload))
 
     def assign(self, payload: MemberAssigned, envelope: Envelope) -> None:
@@ -122,4 +122,7 @@ class Member(Aggregate):
 
     def _check_active(self) -> None:
         if not self.active:
-            raise DomainRuleError(f"member {self.name} ({self.id}) has left the committee")
+            raise DomainRuleError(
+                f"member {self.name} ({self.id}) has left the committee",
+                zh=f"委员{self.name}（{self.id}）已离任",
+            )

@@ -57,6 +57,7 @@ class Report(Aggregate):
     def deliver(cls, report_id: UUID, payload: ReportDelivered, envelope: Envelope) -> Report:
         if payload.period_end < payload.period_start:
             raise DomainRuleError(
-                f"the period ends ({payload.period_end}) before it starts ({payload.period_start})"
+                f"the period ends ({payload.period_end}) before it starts ({payload.period_start})",
+                zh=f"报告期的截止日期（{payload.period_end}）早于起始日期（{payload.period_start}）",
             )
         return cls._create(cls.Delivered, id=report_id, **envelope_kwargs(envelope, payload))

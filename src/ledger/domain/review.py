@@ -81,5 +81,5 @@ class Review(Aggregate):
 
     def conclude(self, payload: ReviewConcluded, envelope: Envelope) -> None:
         if self.concluded:
-            raise DomainRuleError("this review is already concluded")
+            raise DomainRuleError("this review is already concluded", zh="该责任追究已经作出结论")
         self.trigger_event(self.Concluded, **envelope_kwargs(envelope, payload))

@@ -26,6 +26,7 @@ from ledger.domain.emergency import (
     EmergencyReported,
 )
 from ledger.domain.events import OFFICE, Payload
+from ledger.domain.matter import STATE_ZH as MATTER_STATE_ZH
 from ledger.domain.matter import (
     AgendaApproval,
     Alternative,
@@ -83,6 +84,7 @@ from ledger.errors import (
     UnknownMeetingError,
     UnknownMemberError,
     UnknownRecordError,
+    zh_text,
 )
 from ledger.integrity.keys import SigningKey
 from ledger.record import acts as a
@@ -90,12 +92,33 @@ from ledger.store.application import LedgerApplication
 
 A = TypeVar("A", bound=Aggregate)
 
+_KIND_ZH = {
+    "member": "委员",
+    "body": "机构",
+    "matter": "议题",
+    "meeting": "会议",
+    "delegation": "委托",
+    "assignment": "落实任务",
+    "emergency action": "临机处置",
+    "emergencyaction": "临机处置",  # the class name, as a refusal names what an id is
+    "report": "报告",
+    "review": "责任追究",
+    "correction": "更正",
+    "key": "密钥",
+    "ledger": "台账",
+    "ruleset": "规则集",
+}
+"""What a reference names, in Chinese (the CLI catalogue's ``kind.*`` words)."""
+
 
 class ActError(InputError):
     """An act in a batch was refused; carries its index (0-based) in the batch."""
 
     def __init__(self, index: int, act: str, cause: LedgerError) -> None:
-        super().__init__(f"act {index + 1} ({act}): {cause}")
+        super().__init__(
+            f"act {index + 1} ({act}): {cause}",
+            zh=f"第 {index + 1} 项行为（{act}）：{zh_text(cause)}",
+        )
         self.index = index
         self.cause = cause
 
@@ -172,7 +195,10 @@ class Batch:
     def name(self, alias: str | None, new_id: UUID, kind: str) -> None:
         if alias is not None:
             if alias in self.aliases:
-                raise DomainRuleError(f"the alias {alias!r} is used twice in this document")
+                raise DomainRuleError(
+                    f"the alias {alias!r} is used twice in this document",
+                    zh=f"别名 {alias!r} 在本文档中用了两次",
+                )
             self.aliases[alias] = new_id
         self.created.append((kind, new_id))
 
@@ -184,7 +210,9 @@ class Batch:
         except ValueError:
             raise error(
                 f"unknown {what} {ref!r}: it is not an id, and no earlier act in this document "
-                f"is named so (name one with `as: {ref}`)"
+                f"is named so (name one with `as: {ref}`)",
+                zh=f"未知的{_KIND_ZH.get(what, what)} {ref!r}：它不是标识，本文档中此前也没有"
+                f"以此命名的行为（用 `as: {ref}` 给行为命名）",
             ) from None
 
     def get(self, cls: type[A], ref: str, what: str, error: type[LedgerError]) -> A:
@@ -194,10 +222,17 @@ class Batch:
             try:
                 aggregate = self.app.repository.get(ident)
             except AggregateNotFoundError:
-                raise error(f"no {what} {ref!r} in this ledger") from None
+                raise error(
+                    f"no {what} {ref!r} in this ledger",
+                    zh=f"本台账中没有{_KIND_ZH.get(what, what)} {ref!r}",
+                ) from None
             self.loaded[ident] = aggregate
         if not isinstance(aggregate, cls):
-            raise error(f"{ref!r} is a {type(aggregate).__name__.lower()}, not a {what}")
+            kind = type(aggregate).__name__.lower()
+            raise error(
+                f"{ref!r} is a {kind}, not a {what}",
+                zh=f"{ref!r} 是{_KIND_ZH.get(kind, kind)}，不是{_KIND_ZH.get(what, what)}",
+            )
         return aggregate
 
     def new(self, aggregate: A) -> A:
@@ -207,7 +242,10 @@ class Batch:
     def member(self, ref: str) -> UUID:
         member = self.get(Member, ref, "member", UnknownMemberError)
         if not member.active:
-            raise UnknownMemberError(f"member {member.name} ({ref}) has left the committee")
+            raise UnknownMemberError(
+                f"member {member.name} ({ref}) has left the committee",
+                zh=f"委员{member.name}（{ref}）已离任",
+            )
         return member.id
 
     def body(self, ref: str) -> Body:
@@ -374,7 +412,8 @@ def _alternative(b: Batch, act: a.AddAlternative) -> list[Aggregate]:
 def _consult(b: Batch, act: a.Consult) -> list[Aggregate]:
     if act.opened_on and act.closed_on and act.closed_on < act.opened_on:
         raise DomainRuleError(
-            f"the consultation closes ({act.closed_on}) before it opens ({act.opened_on})"
+            f"the consultation closes ({act.closed_on}) before it opens ({act.opened_on})",
+            zh=f"咨询的截止日期（{act.closed_on}）早于开始日期（{act.opened_on}）",
         )
     payload = Consultation(
         kind=act.kind,
@@ -637,7 +676,9 @@ def _vote(b: Batch, act: a.TakeVote) -> list[Aggregate]:
         if matter.state is not MatterState.OPEN:
             raise MatterStateError(
                 f"matter {matter.title!r} is already {matter.state.value}; "
-                "a new vote needs a reconsideration (复议) first"
+                "a new vote needs a reconsideration (复议) first",
+                zh=f"议题《{matter.title}》{MATTER_STATE_ZH[matter.state]}；"
+                "须先同意复议，才能重新表决",
             )
     counted = act.votes_for + act.votes_against + act.abstentions + act.invalid
     payload = Vote(
@@ -819,7 +860,10 @@ def _conclude(b: Batch, act: a.ConcludeReview) -> list[Aggregate]:
 def _correct(b: Batch, act: a.CorrectRecord) -> list[Aggregate]:
     found = b.app.event_at(act.corrects)
     if found is None:
-        raise UnknownRecordError(f"no event at log position {act.corrects}")
+        raise UnknownRecordError(
+            f"no event at log position {act.corrects}",
+            zh=f"日志中没有序号为 {act.corrects} 的事件",
+        )
     new_id = uuid4()
     payload = CorrectionRecorded(
         corrects=act.corrects,

@@ -50,7 +50,9 @@ def is_working_day(day: date) -> bool:
     except NotImplementedError as e:
         raise CalendarRangeError(
             f"the Chinese working-day calendar known here covers {FIRST_YEAR}-{LAST_YEAR}; "
-            f"update chinesecalendar (asked about {day.isoformat()})"
+            f"update chinesecalendar (asked about {day.isoformat()})",
+            zh=f"此处的中国工作日日历只涵盖 {FIRST_YEAR}—{LAST_YEAR} 年；"
+            f"请更新 chinesecalendar（所查日期：{day.isoformat()}）",
         ) from e
 
 

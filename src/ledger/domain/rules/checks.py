@@ -41,7 +41,7 @@ from ledger.domain.rules.facts import (
 )
 from ledger.domain.rules.finding import Finding, SubjectKind, responsible
 from ledger.domain.rules.thresholds import Share
-from ledger.errors import InputError
+from ledger.errors import InputError, zh_text
 
 Check = Callable[[World, Mapping[str, Any], datetime], list[Finding]]
 _R = TypeVar("_R", bound=Recorded)
@@ -81,7 +81,10 @@ class _Params:
         default = RULES_BY_ID[self.rule].parameters
         if name in default:
             return default[name]
-        raise RuleParameterError(f"rule {self.rule}: parameter {name!r} is missing")
+        raise RuleParameterError(
+            f"rule {self.rule}: parameter {name!r} is missing",
+            zh=f"规则 {self.rule}：缺少参数 {name!r}",
+        )
 
     def number(self, name: str) -> int:
         value = self._get(name)
@@ -90,7 +93,8 @@ class _Params:
         if isinstance(value, str) and value.strip().isdigit():
             return int(value)
         raise RuleParameterError(
-            f"rule {self.rule}: parameter {name!r} must be a whole number, got {value!r}"
+            f"rule {self.rule}: parameter {name!r} must be a whole number, got {value!r}",
+            zh=f"规则 {self.rule}：参数 {name!r} 应为整数，收到的是 {value!r}",
         )
 
     def flag(self, name: str) -> bool:
@@ -100,14 +104,18 @@ class _Params:
         if value in ("true", "false"):
             return bool(value == "true")
         raise RuleParameterError(
-            f"rule {self.rule}: parameter {name!r} must be true or false, got {value!r}"
+            f"rule {self.rule}: parameter {name!r} must be true or false, got {value!r}",
+            zh=f"规则 {self.rule}：参数 {name!r} 应为 true 或 false，收到的是 {value!r}",
         )
 
     def share(self, name: str, strict: str) -> Share:
         try:
             return Share.parse(str(self._get(name)), self.flag(strict))
         except ValueError as e:
-            raise RuleParameterError(f"rule {self.rule}: parameter {name!r}: {e}") from e
+            raise RuleParameterError(
+                f"rule {self.rule}: parameter {name!r}: {e}",
+                zh=f"规则 {self.rule}：参数 {name!r}：{zh_text(e)}",
+            ) from e
 
 
 # --- shared reading of the facts ------------------------------------------------------------

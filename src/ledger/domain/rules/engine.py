@@ -18,7 +18,7 @@ from ledger.domain.rules.facts import RuleSetFact, World
 from ledger.domain.rules.finding import Finding
 from ledger.domain.rules.ruleset_file import parameters_of
 from ledger.domain.ruleset import RuleParameter, RuleSetAdopted
-from ledger.errors import InputError
+from ledger.errors import InputError, zh_text
 
 DEFAULT_VERSION = "default"
 """The version a finding cites when no rule set was adopted (as a decision's basis does)."""
@@ -48,7 +48,10 @@ def parameters_in_force(world: World, as_of: datetime | None = None) -> dict[str
     try:
         return parameters_of(payload)
     except ValueError as e:  # a value that is not JSON text
-        raise RuleParameterError(f"rule set {adopted.version}: a parameter is not JSON: {e}") from e
+        raise RuleParameterError(
+            f"rule set {adopted.version}: a parameter is not JSON: {e}",
+            zh=f"规则集 {adopted.version}：有参数不是 JSON：{zh_text(e)}",
+        ) from e
 
 
 def ruleset_version(world: World, as_of: datetime | None = None) -> str:
@@ -70,13 +73,18 @@ def evaluate(
     the catalogue's defaults; findings cite ``rule@version`` (default: the version of the rule
     set in force at ``as_of``)."""
     if as_of.tzinfo is None or as_of.utcoffset() is None:
-        raise InputError(f"judge as of a time with a zone, got {as_of.isoformat()}")
+        raise InputError(
+            f"judge as of a time with a zone, got {as_of.isoformat()}",
+            zh=f"判定时点须带时区，收到的是 {as_of.isoformat()}",
+        )
     chosen = [rule.id for rule in RULES] if rules is None else list(dict.fromkeys(rules))
     unknown = [rule for rule in chosen if rule not in CHECKS]
     if unknown:
         raise UnknownRuleError(
             f"no rule {', '.join(map(repr, unknown))} in the catalogue; "
-            f"known rules: {', '.join(rule.id for rule in RULES)}"
+            f"known rules: {', '.join(rule.id for rule in RULES)}",
+            zh=f"规则目录中没有规则 {'、'.join(map(repr, unknown))}；"
+            f"已有的规则：{', '.join(rule.id for rule in RULES)}",
         )
     cited = version or ruleset_version(world, as_of)
     defaults = default_parameters()

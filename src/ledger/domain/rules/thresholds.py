@@ -27,9 +27,15 @@ class Share:
         try:
             fraction = Fraction(text)
         except (ValueError, ZeroDivisionError) as e:
-            raise ShareError(f"a share is written like 1/2 or 2/3, got {text!r}") from e
+            raise ShareError(
+                f"a share is written like 1/2 or 2/3, got {text!r}",
+                zh=f"比例应写成 1/2、2/3 这样的分数，收到的是 {text!r}",
+            ) from e
         if not 0 < fraction <= 1:
-            raise ShareError(f"a share lies in (0, 1], got {text!r}")
+            raise ShareError(
+                f"a share lies in (0, 1], got {text!r}",
+                zh=f"比例须大于 0 且不大于 1，收到的是 {text!r}",
+            )
         return cls(fraction.numerator, fraction.denominator, strict)
 
     def needed(self, base: int) -> int:

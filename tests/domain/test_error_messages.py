@@ -1,0 +1,479 @@
+"""Every refusal speaks English and Chinese: ``str(e)`` is the English message, ``e.message_zh``
+the same facts (names, titles, numbers, ids) in the users' Chinese terms, for the CLI to show a
+Chinese reader (issue #6). Each refusal is triggered for real, through ``LedgerService.record``
+or the module's public function; a scan of the source makes sure no refusal is left English-only.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import copy
+import importlib
+import pickle
+import re
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ledger.domain.rules.calendar import CalendarRangeError, is_working_day
+from ledger.domain.rules.checks import RuleParameterError
+from ledger.domain.rules.engine import UnknownRuleError, evaluate
+from ledger.domain.rules.facts import World
+from ledger.domain.rules.ruleset_file import RuleSetError, parse_ruleset
+from ledger.domain.rules.thresholds import Share, ShareError
+from ledger.errors import (
+    DomainRuleError,
+    InputError,
+    KeyStateError,
+    LedgerError,
+    MatterStateError,
+    MeetingStateError,
+    NotEligibleError,
+    NotOnAgendaError,
+    SecretBallotError,
+    TallyError,
+    UnknownBodyError,
+    UnknownMemberError,
+    UnknownRecordError,
+    zh_text,
+)
+from ledger.integrity.keys import SigningKey
+from ledger.record.batch import ActError
+from ledger.store.service import LedgerService
+from tests.domain.rules.conftest import AS_OF
+from tests.domain.test_invariants import SETUP, acts_after_open, record, vote, with_ids
+
+SRC = Path(__file__).parents[2] / "src"
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.fixture
+def ids(service: LedgerService) -> dict[str, str]:
+    result = record(service, SETUP)
+    return {alias: str(ident) for alias, ident in result.aliases.items()}
+
+
+def bilingual(error: LedgerError, *facts: str, en: str, zh: str) -> None:
+    """``error`` says ``en`` in English and ``zh`` in Chinese (regular expressions), with every
+    one of ``facts`` in both, and Chinese words of its own beyond the facts."""
+    english, chinese = str(error), error.message_zh
+    assert chinese is not None, f"no Chinese for {english!r}"
+    assert re.search(en, english), english
+    assert re.search(zh, chinese), chinese
+    for fact in facts:
+        assert fact in english, (fact, english)
+        assert fact in chinese, (fact, chinese)
+    rest = chinese
+    for fact in facts:
+        rest = rest.replace(fact, "")
+    assert CJK.search(rest), f"no Chinese words beyond the facts in {chinese!r}"
+
+
+def refusal(service: LedgerService, acts: list[dict[str, Any]], kind: type[LedgerError]) -> Any:
+    """Record ``acts``, expecting the last one refused with ``kind``; nothing is written. The
+    refusal names the act in both languages; returns the domain's error (the cause)."""
+    before = service.app.count_rows()
+    with pytest.raises(ActError) as caught:
+        record(service, acts)
+    assert service.app.count_rows() == before
+    error = caught.value
+    assert isinstance(error.cause, kind), error.cause
+    number, act = len(acts), acts[-1]["act"]
+    assert str(error) == f"act {number} ({act}): {error.cause}"
+    assert error.message_zh == f"第 {number} 项行为（{act}）：{error.cause.message_zh}"
+    return error.cause
+
+
+# --- meeting ------------------------------------------------------------------------------------
+
+
+def test_a_vote_by_an_absent_member_is_refused_in_both_languages(
+    service: LedgerService, ids: dict[str, str]
+) -> None:
+    acts = acts_after_open(
+        ids,
+        vote(method="named_ballot", **{"for": 1}, ballots=[{"member": "zhao", "choice": "for"}]),
+    )
+    error = refusal(service, acts, NotEligibleError)
+    bilingual(error, ids["zhao"], en="is absent and cannot vote", zh="缺席，不能表决")
+
+
+def test_a_tally_that_does_not_add_up_is_refused_in_both_languages(
+    service: LedgerService, ids: dict[str, str]
+) -> None:
+    acts = acts_after_open(ids, vote(**{"for": 2, "against": 0}, ballots_cast=3))
+    error = refusal(service, acts, TallyError)
+    bilingual(
+        error,
+        en=r"adds up to 2 \(for 2, against 0, abstaining 0, invalid 0\), but 3 ballots",
+        zh=r"计票合计 2 票（赞成 2、反对 0、弃权 0、无效 0），与收回的 3 票不符",
+    )
+
+
+def test_individual_votes_in_a_secret_ballot_are_refused_in_both_languages(
+    service: LedgerService, ids: dict[str, str]
+) -> None:
+    ballots = [{"member": "li", "choice": "for"}]
+    acts = acts_after_open(ids, vote(method="secret_ballot", **{"for": 1}, ballots=ballots))
+    error = refusal(service, acts, SecretBallotError)
+    bilingual(error, en="never who voted how", zh="无记名投票只记录计票结果")
+
+
+def test_a_vote_on_an_item_not_on_the_agenda_is_refused_in_both_languages(
+    service: LedgerService, ids: dict[str, str]
+) -> None:
+    error = refusal(service, acts_after_open(ids, vote(item="c")), NotOnAgendaError)
+    bilingual(
+        error, ids["c"], "常委会", en="is not on the agenda of", zh="不在会议《常委会》的议程中"
+    )
+
+
+def test_an_opinion_before_the_meeting_opens_is_refused_in_both_languages(
+    service: LedgerService, ids: dict[str, str]
+) -> None:
+    opinion = {"act": "meeting.opinion", "meeting": "m", "item": "a", "member": "li"}
+    error = refusal(service, [with_ids(ids, {**opinion, "stance": "agree"})], MeetingStateError)
+    bilingual(
+        error,
+        "常委会",
+        en="is scheduled; this happens while it is open",
+        zh="尚未开始；此项须在会议",
+    )
+
+
+# --- matter -------------------------------------------------------------------------------------
+
+
+def test_carrying_out_a_rejected_matter_is_refused_in_both_languages(
+    service: LedgerService, ids: dict[str, str]
+) -> None:
+    announce = {"act": "meeting.announce", "meeting": "m", "item": "a", "by": "wang"}
+    rejected = [vote(**{"for": 1, "against": 2}), {**announce, "outcome": "rejected"}]
+    record(service, acts_after_open(ids, *rejected))
+    task = {"act": "matter.assign", "matter": ids["a"], "to": ids["li"], "task": "实施"}
+    error = refusal(service, [task], MatterStateError)
+    bilingual(
+        error,
+        "议题甲",
+        en="is rejected; only an adopted matter can be carried out",
+        zh="议题《议题甲》已被否决；只有已通过的议题才能落实",
+    )
+
+
+def test_publishing_an_undecided_matter_is_refused_in_both_languages(
+    service: LedgerService, ids: dict[str, str]
+) -> None:
+    publish = {"act": "matter.publish", "matter": ids["b"], "channel": "县政府网站"}
+    error = refusal(service, [publish], MatterStateError)
+    bilingual(error, "议题乙", en="has no decision to publish", zh="没有可以公开的决策")
+
+
+def test_a_second_vote_on_a_decided_matter_is_refused_in_both_languages(
+    service: LedgerService, ids: dict[str, str]
+) -> None:
+    announce = {"act": "meeting.announce", "meeting": "m", "item": "a", "by": "wang"}
+    record(service, acts_after_open(ids, vote(), {**announce, "outcome": "adopted"}))
+    error = refusal(service, [with_ids(ids, vote())], MatterStateError)
+    bilingual(
+        error,
+        "议题甲",
+        en="is already adopted; a new vote needs a reconsideration",
+        zh="议题《议题甲》已通过；须先同意复议，才能重新表决",
+    )
+
+
+# --- member and body ----------------------------------------------------------------------------
+
+
+def test_giving_posts_to_a_member_who_left_is_refused_in_both_languages(
+    service: LedgerService, ids: dict[str, str]
+) -> None:
+    leave = {"act": "member.leave", "member": ids["outsider"], "reason": "调任"}
+    assign = {"act": "member.assign", "member": ids["outsider"], "posts": ["member"]}
+    error = refusal(service, [leave, assign], DomainRuleError)
+    bilingual(error, "钱多", ids["outsider"], en="has left the committee", zh="已离任")
+
+
+def test_naming_a_member_who_left_is_refused_in_both_languages(
+    service: LedgerService, ids: dict[str, str]
+) -> None:
+    leave = {"act": "member.leave", "member": ids["outsider"], "reason": "调任"}
+    join = {"act": "body.join", "body": ids["sc"], "member": ids["outsider"]}
+    error = refusal(service, [leave, join], UnknownMemberError)
+    bilingual(error, "钱多", ids["outsider"], en="has left the committee", zh="已离任")
+
+
+def test_joining_a_body_twice_is_refused_in_both_languages(
+    service: LedgerService, ids: dict[str, str]
+) -> None:
+    join = {"act": "body.join", "body": ids["sc"], "member": ids["wang"]}
+    error = refusal(service, [join], DomainRuleError)
+    bilingual(error, ids["wang"], "常委会", en="already belongs to", zh="已是常委会成员")
+
+
+def test_leaving_a_body_one_does_not_belong_to_is_refused_in_both_languages(
+    service: LedgerService, ids: dict[str, str]
+) -> None:
+    leave = {"act": "body.leave", "body": ids["sc"], "member": ids["outsider"]}
+    error = refusal(service, [leave], DomainRuleError)
+    bilingual(error, ids["outsider"], "常委会", en="does not belong to", zh="不是常委会成员")
+
+
+# --- emergency, report, review, delegation ------------------------------------------------------
+
+
+def emergency(ids: dict[str, str], *acts: dict[str, Any]) -> list[dict[str, Any]]:
+    taken = {"act": "emergency.act", "as": "e", "by": ids["wang"], "summary": "暴雨抢险"}
+    return [taken, *({"action": "e", "meeting": ids["m"], **act} for act in acts)]
+
+
+def test_acknowledging_an_unreported_emergency_action_is_refused_in_both_languages(
+    service: LedgerService, ids: dict[str, str]
+) -> None:
+    acts = emergency(ids, {"act": "emergency.acknowledge", "outcome": "noted"})
+    error = refusal(service, acts, DomainRuleError)
+    bilingual(error, en="acknowledged after it is reported", zh="临机处置须先向常委会报告")
+
+
+def test_acknowledging_an_emergency_action_twice_is_refused_in_both_languages(
+    service: LedgerService, ids: dict[str, str]
+) -> None:
+    acts = emergency(
+        ids,
+        {"act": "emergency.report", "by": ids["wang"]},
+        {"act": "emergency.acknowledge", "outcome": "ratified"},
+        {"act": "emergency.acknowledge", "outcome": "noted"},
+    )
+    error = refusal(service, acts, DomainRuleError)
+    bilingual(error, en="was already ratified", zh="该临机处置已经追认")
+
+
+def test_a_report_whose_period_ends_before_it_starts_is_refused_in_both_languages(
+    service: LedgerService, ids: dict[str, str]
+) -> None:
+    report = {
+        "act": "report.deliver",
+        "kind": "duty",
+        "by": ids["li"],
+        "to_body": ids["sc"],
+        "period_start": "2026-06-30",
+        "period_end": "2026-01-01",
+    }
+    error = refusal(service, [report], DomainRuleError)
+    bilingual(error, "2026-01-01", "2026-06-30", en="ends .* before it starts", zh="早于起始日期")
+
+
+def test_concluding_a_review_twice_is_refused_in_both_languages(
+    service: LedgerService, ids: dict[str, str]
+) -> None:
+    opened = {
+        "act": "review.open",
+        "as": "r",
+        "matter": ids["a"],
+        "reason": "项目停工",
+        "opened_by": ids["zhao"],
+    }
+    conclude = {"act": "review.conclude", "review": "r", "failed": False, "conclusion": "无失误"}
+    error = refusal(service, [opened, conclude, conclude], DomainRuleError)
+    bilingual(error, en="already concluded", zh="该责任追究已经作出结论")
+
+
+def test_a_delegation_ending_before_it_starts_is_refused_in_both_languages(
+    service: LedgerService, ids: dict[str, str]
+) -> None:
+    grant = {
+        "act": "delegation.grant",
+        "grantor": ids["wang"],
+        "grantee": ids["zhang"],
+        "valid_from": "2026-03-10",
+        "valid_until": "2026-03-01",
+    }
+    error = refusal(service, [grant], DomainRuleError)
+    bilingual(error, en="cannot end before it starts", zh="委托的终止时间不能早于起始时间")
+
+
+def test_withdrawing_a_delegation_twice_is_refused_in_both_languages(
+    service: LedgerService, ids: dict[str, str]
+) -> None:
+    grant = {
+        "act": "delegation.grant",
+        "as": "d",
+        "grantor": ids["wang"],
+        "grantee": ids["zhang"],
+        "valid_from": "2026-03-10",
+    }
+    withdraw = {"act": "delegation.withdraw", "delegation": "d"}
+    error = refusal(service, [grant, withdraw, withdraw], DomainRuleError)
+    bilingual(error, en="already withdrawn", zh="该委托已经撤回")
+
+
+# --- the batch: references, aliases, corrections -----------------------------------------------
+
+
+def test_an_unknown_reference_is_refused_in_both_languages(
+    service: LedgerService, ids: dict[str, str]
+) -> None:
+    act = {"act": "matter.open", "title": "x", "body": ids["sc"], "in_charge": "nobody"}
+    error = refusal(service, [act], UnknownMemberError)
+    bilingual(error, "'nobody'", "as: nobody", en="unknown member", zh="未知的委员")
+
+
+def test_a_reference_to_the_wrong_kind_is_refused_in_both_languages(
+    service: LedgerService, ids: dict[str, str]
+) -> None:
+    act = {"act": "matter.open", "title": "x", "body": ids["wang"], "in_charge": ids["li"]}
+    error = refusal(service, [act], UnknownBodyError)
+    bilingual(error, ids["wang"], en="is a member, not a body", zh="是委员，不是机构")
+
+
+def test_an_alias_used_twice_is_refused_in_both_languages(
+    service: LedgerService, ids: dict[str, str]
+) -> None:
+    acts = [
+        {"act": "member.register", "as": "x", "name": "甲"},
+        {"act": "member.register", "as": "x", "name": "乙"},
+    ]
+    error = refusal(service, acts, DomainRuleError)
+    bilingual(error, "'x'", en="used twice in this document", zh="在本文档中用了两次")
+
+
+def test_a_correction_of_no_event_is_refused_in_both_languages(
+    service: LedgerService, ids: dict[str, str]
+) -> None:
+    act = {"act": "record.correct", "corrects": 9999, "reason": "笔误", "correction": "应为"}
+    error = refusal(service, [act], UnknownRecordError)
+    bilingual(error, "9999", en="no event at log position", zh="日志中没有序号为 9999 的事件")
+
+
+# --- keys ---------------------------------------------------------------------------------------
+
+
+def test_revoking_a_key_twice_is_refused_in_both_languages(service: LedgerService) -> None:
+    key = SigningKey.generate()
+    service.register_key(key, holder="office", purposes=("record",))
+    service.revoke_key(key.key_id, "离任")
+    with pytest.raises(KeyStateError, match="is already revoked") as caught:
+        service.revoke_key(key.key_id, "离任")
+    bilingual(caught.value, key.key_id, en="already revoked", zh="已经吊销")
+
+
+# --- rule sets, rule parameters, the engine, the calendar ---------------------------------------
+
+
+def test_a_rule_set_naming_an_unknown_parameter_is_refused_in_both_languages() -> None:
+    document = {"version": "2026-1", "rules": {"majority": {"bogus": 1}}}
+    with pytest.raises(RuleSetError, match="has no parameter 'bogus'") as caught:
+        parse_ruleset(document)
+    bilingual(caught.value, "majority", "'bogus'", "share", en="it has: ", zh="没有参数")
+
+
+def test_a_rule_set_with_a_share_above_one_is_refused_in_both_languages() -> None:
+    document = {"version": "2026-1", "rules": {"majority": {"share": "3/2"}}}
+    with pytest.raises(RuleSetError, match=r"a share lies in \(0, 1\]") as caught:
+        parse_ruleset(document)
+    # The share's own refusal, inside the rule set's, in the same language.
+    bilingual(caught.value, "majority", "'3/2'", en="share lies in", zh="比例须大于 0 且不大于 1")
+
+
+def test_a_share_that_is_not_a_fraction_is_refused_in_both_languages() -> None:
+    with pytest.raises(ShareError, match="written like 1/2") as caught:
+        Share.parse("half", True)
+    bilingual(caught.value, "'half'", en="got 'half'", zh="比例应写成 1/2、2/3 这样的分数")
+
+
+def test_an_unknown_rule_is_refused_in_both_languages() -> None:
+    with pytest.raises(UnknownRuleError, match="no rule 'quorom'") as caught:
+        evaluate(World(), {}, AS_OF, ["quorom"])
+    bilingual(caught.value, "'quorom'", "quorum", en="known rules", zh="规则目录中没有规则")
+
+
+def test_judging_as_of_a_time_without_zone_is_refused_in_both_languages() -> None:
+    with pytest.raises(InputError, match="with a zone") as caught:
+        evaluate(World(), {}, datetime(2026, 3, 1))
+    bilingual(caught.value, "2026-03-01T00:00:00", en="with a zone", zh="须带时区")
+
+
+def test_a_rule_parameter_the_rule_cannot_use_is_refused_in_both_languages() -> None:
+    with pytest.raises(RuleParameterError, match="parameter 'share'") as caught:
+        evaluate(World(), {"quorum": {"share": "half"}}, AS_OF, ["quorum"])
+    bilingual(caught.value, "quorum", "'share'", "'half'", en="written like", zh="分数")
+
+
+def test_a_day_outside_the_working_day_calendar_is_refused_in_both_languages() -> None:
+    with pytest.raises(CalendarRangeError, match="update chinesecalendar") as caught:
+        is_working_day(date(1900, 1, 1))
+    bilingual(caught.value, "1900-01-01", "chinesecalendar", en="covers", zh="工作日日历只涵盖")
+
+
+# --- the error class itself ---------------------------------------------------------------------
+
+
+def test_str_is_the_english_and_the_chinese_is_optional() -> None:
+    error = TallyError("a tally cannot be negative", zh="票数不能为负数")
+    assert str(error) == "a tally cannot be negative" and error.args == (str(error),)
+    assert error.message_zh == "票数不能为负数" and zh_text(error) == error.message_zh
+    english_only = InputError("no ledger here")
+    assert english_only.message_zh is None and zh_text(english_only) == "no ledger here"
+    assert zh_text(ValueError("not a ledger error")) == "not a ledger error"
+
+
+@pytest.mark.parametrize(
+    "clone",
+    [lambda e: pickle.loads(pickle.dumps(e)), copy.copy, copy.deepcopy],
+    ids=["pickle", "copy", "deepcopy"],
+)
+def test_a_refusal_survives_pickling_and_copying(clone: Any) -> None:
+    cause = NotEligibleError("member m is absent and cannot vote", zh="委员 m 缺席，不能表决")
+    error = ActError(2, "meeting.vote", cause)
+    cloned = clone(error)
+    assert type(cloned) is ActError and cloned is not error
+    assert (str(cloned), cloned.message_zh) == (str(error), error.message_zh)
+    assert (cloned.index, cloned.exit_code) == (2, 2)
+    assert type(cloned.cause) is NotEligibleError
+    assert cloned.cause.message_zh == "委员 m 缺席，不能表决"
+    share = clone(ShareError("a share lies in (0, 1], got '2'", zh="比例须大于 0 且不大于 1"))
+    assert type(share) is ShareError and isinstance(share, ValueError)
+    assert share.message_zh == "比例须大于 0 且不大于 1"
+    plain = clone(InputError("no ledger here"))
+    assert (str(plain), plain.message_zh) == ("no ledger here", None)
+
+
+# --- no refusal without Chinese -----------------------------------------------------------------
+
+SCANNED = [
+    *sorted((SRC / "ledger" / "domain").rglob("*.py")),
+    SRC / "ledger" / "record" / "batch.py",
+    SRC / "ledger" / "record" / "acts.py",
+]
+COMPOSED = {"ActError"}  # its Chinese is made from its cause's (``zh_text``)
+
+
+def _refusals_without_chinese(path: Path) -> tuple[int, list[str]]:
+    """How many ``raise SomeError(...)`` of a ledger error ``path`` has, and which lack ``zh=``.
+    A name that is not a module-level class (a parameter like ``error``) counts as a refusal;
+    Python's own errors (``TypeError``: a bug, not a refusal) do not."""
+    module_name = ".".join(path.relative_to(SRC).with_suffix("").parts)
+    module = importlib.import_module(module_name.removesuffix(".__init__"))
+    count, missing = 0, []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not (isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call)):
+            continue
+        func = node.exc.func
+        name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+        raised = getattr(module, name, None) or getattr(builtins, name, None)
+        if isinstance(raised, type) and not issubclass(raised, LedgerError):
+            continue
+        count += 1
+        if name not in COMPOSED and not any(k.arg == "zh" for k in node.exc.keywords):
+            missing.append(f"{path.relative_to(SRC)}:{node.lineno} {name}")
+    return count, missing
+
+
+def test_every_refusal_of_the_domain_and_the_batch_has_chinese() -> None:
+    results = [_refusals_without_chinese(path) for path in SCANNED]
+    missing = [site for _, sites in results for site in sites]
+    assert not missing, "refusals without zh=...: " + ", ".join(missing)
+    assert sum(count for count, _ in results) > 80  # the scan sees the refusals at all
