@@ -5,8 +5,9 @@ filled by :func:`message`. The language is chosen once per command (``--lang``, 
 ``LEDGER_LANG``, else the locale: :func:`detect`) and kept on the ``CliContext``; nothing here
 holds a current language. What stays English, and why, is in docs/cli.md ("Language"): help
 texts, JSON documents, identifiers and values of the record format, and the messages of errors
-raised by the domain. The Chinese terms are the users' own (the shared domain glossary: 议题,
-表决, 纪要, 档案, 常委会 ...); translate at this edge, never in the domain.
+raised below the domain (store, verifier, readers). The domain's refusals and the rules'
+findings carry their own Chinese (``message_zh``), written where the facts are. The Chinese
+terms are the users' own (the shared domain glossary: 议题, 表决, 纪要, 档案, 常委会 ...).
 """
 
 from __future__ import annotations
