@@ -37,7 +37,7 @@ from ledger.store.service import LedgerService
 EVENTS_PER_SIZE = 2200
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=50_000)
     parser.add_argument("--traces", type=int, default=20)
@@ -46,7 +46,7 @@ def main() -> None:
         type=Path,
         help="build the ledger in this directory and keep it; reuse it if it is already there",
     )
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     print_machine()
     size = max(1, math.ceil(args.events / EVENTS_PER_SIZE))
     with tempfile.TemporaryDirectory() as tmp:

@@ -2,8 +2,9 @@
 
     .venv/bin/python bench/run_all.py [--store both|sqlite|postgresql] [--runs 3]
 
-For the documented figures run the scripts at their own defaults (bench/append.py,
-bench/verify.py); docs/performance.md says what each figure means.
+Also runs bench/merkle.py, bench/projections.py (at 20,000 events) and bench/startup.py, each
+printing its own figures and ratios. For the documented figures run the scripts at their own
+defaults or sizes (docs/performance.md says what each figure means and how it was run).
 """
 
 from __future__ import annotations
@@ -13,6 +14,9 @@ import sys
 from datetime import UTC, datetime
 
 import append
+import merkle
+import projections
+import startup
 import verify
 from stores import DEFAULT_POSTGRES_URL
 from timing import print_machine
@@ -43,7 +47,14 @@ def main(argv: list[str] | None = None) -> int:
     print("== verify ==\n")
     verifies = verify.run(args.verify_events, "sqlite", args.postgres_url, args.runs)
 
-    print("== summary ==\n")
+    print("== merkle tree and proofs, against pymerkle ==\n")
+    merkle.main([])
+    print("\n== reading: rebuild, trace, person (a 20,000-event demo ledger) ==\n")
+    projections.main(["--events", "20000", "--traces", "10"])
+    print("\n== start-up ==\n")
+    startup.main([])
+
+    print("== summary (append and verify) ==\n")
     print(f"  {'benchmark':34} {'ledger ev/s':>12} {'reference ev/s':>15} {'ratio':>6}  target")
     for c in appends:
         label = f"append {c.backend}, {c.per_save}/save"

@@ -31,10 +31,10 @@ def wall(command: list[str], runs: int) -> list[float]:
     return times
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     print_machine()
     ledger = str(BIN / "ledger")
     with tempfile.TemporaryDirectory() as tmp:
