@@ -6,6 +6,8 @@ write nothing; JSON output and exit codes do not change with the language (docs/
 from __future__ import annotations
 
 import json
+import re
+import sqlite3
 from pathlib import Path
 
 import click
@@ -132,3 +134,162 @@ def test_an_error_without_chinese_falls_back_to_its_english() -> None:
     chinese = CliRunner().invoke(root, ["fail"], env={"LEDGER_LANG": "zh"})
     assert chinese.exit_code == 2
     assert chinese.stderr == "错误：no such thing (English only)\n"
+
+
+# --- reads, verification, archives and the home (the second pass) -------------------------------
+
+MATTER = "县城供水管网改造方案"
+
+
+def test_an_unknown_matter_in_a_trace_speaks_the_readers_language(home: Path) -> None:
+    chinese = run(home, "--lang", "zh", "trace", MATTER)
+    english = run(home, "--lang", "en", "trace", MATTER)
+    assert chinese.exit_code == english.exit_code == 2
+    assert chinese.stdout == english.stdout == ""
+    assert chinese.stderr == (
+        f"错误：本台账中没有议题 '{MATTER}'（请给出其标识，或其完整且唯一的标题）\n"
+    )
+    assert english.stderr == (
+        f"error: no matter '{MATTER}' in this ledger (give its id, or its exact and unique title)\n"
+    )
+
+
+def test_a_member_named_where_a_matter_is_asked_speaks_the_readers_language(home: Path) -> None:
+    assert run(home, "member", "add", "王建国").exit_code == 0
+    chinese = run(home, "--lang", "zh", "history", "王建国")
+    english = run(home, "--lang", "en", "history", "王建国")
+    assert chinese.exit_code == english.exit_code == 2
+    assert chinese.stderr == "错误：'王建国' 是委员，不是议题\n"
+    assert english.stderr == "error: '王建国' is a member, not a matter\n"
+
+
+def _tamper_with_a_name(home: Path) -> None:
+    """Change a member's name in the stored bytes, as someone with write access to the database
+    would (tests/store/test_tamper.py): the payload no longer matches its commitment."""
+    assert run(home, "member", "add", "王建国").exit_code == 0
+    with sqlite3.connect(home / "ledger.sqlite") as db:
+        (state,) = db.execute("SELECT state FROM stored_events WHERE rowid = 2").fetchone()
+        db.execute(
+            "UPDATE stored_events SET state = ? WHERE rowid = 2",
+            (state.replace("王建国".encode(), "王建军".encode()),),
+        )
+
+
+def test_a_tampered_ledger_fails_verification_in_the_readers_language(home: Path) -> None:
+    _tamper_with_a_name(home)
+    chinese = run(home, "--lang", "zh", "verify")
+    english = run(home, "--lang", "en", "verify")
+    assert chinese.exit_code == english.exit_code == 1
+    assert "完整性校验失败：序号 2（存储行 2）" in chinese.stdout
+    assert re.search(r"^  原因：\s+事件内容与其承诺值不符$", chinese.stdout, re.MULTILINE)
+    assert "payload" not in chinese.stdout
+    assert re.search(
+        r"^  problem:\s+payload does not match its commitment$", english.stdout, re.MULTILINE
+    )
+    assert "承诺" not in english.stdout
+
+
+def test_a_tampered_ledgers_json_report_is_the_same_in_both_languages(home: Path) -> None:
+    _tamper_with_a_name(home)
+    chinese = run(home, "--lang", "zh", "verify", "--json")
+    english = run(home, "--lang", "en", "verify", "--json")
+    assert chinese.exit_code == english.exit_code == 1
+    assert chinese.stdout == english.stdout
+    failure = json.loads(chinese.stdout)["failure"]
+    assert set(failure) == {"position", "row", "stream", "version", "type", "problem"}
+    assert failure["problem"] == "payload does not match its commitment"
+
+
+def test_a_removed_tail_fails_verification_in_the_readers_language(home: Path) -> None:
+    for name in ("王建国", "李明", "张华"):
+        assert run(home, "member", "add", name).exit_code == 0
+    with sqlite3.connect(home / "ledger.sqlite") as db:
+        db.execute("DELETE FROM stored_events WHERE rowid >= 3")
+    chinese = run(home, "--lang", "zh", "verify")
+    english = run(home, "--lang", "en", "verify")
+    assert chinese.exit_code == english.exit_code == 1
+    assert "日志只有 2 个事件，但签名检查点涵盖 4 个：事件 3 至 4 已被删除" in chinese.stdout
+    assert "the log ends at 2 events, but a signed checkpoint covers 4" in english.stdout
+
+
+@pytest.mark.parametrize(
+    ("data", "zh", "en"),
+    [
+        (b"", "不是台账档案：文件是空的", "not a ledger archive: the file is empty"),
+        (
+            b"%PDF-1.7\n" + b"x" * 100,
+            "不是台账档案：最后 22 字节中没有 ZIP 结尾记录（不是 ZIP 文件，或 ZIP 带有注释，"
+            "或其后还有数据）",
+            "not a ledger archive: no ZIP end record in its last 22 bytes (not a ZIP, or a ZIP "
+            "with a comment or data after it)",
+        ),
+    ],
+    ids=["empty", "not_a_zip"],
+)
+def test_a_malformed_archive_is_refused_in_the_readers_language(
+    tmp_path: Path, data: bytes, zh: str, en: str
+) -> None:
+    archive = tmp_path / "archive.zip"
+    archive.write_bytes(data)
+    chinese = run(tmp_path, "--lang", "zh", "verify-archive", str(archive))
+    english = run(tmp_path, "--lang", "en", "verify-archive", str(archive))
+    assert chinese.exit_code == english.exit_code == 2
+    assert chinese.stdout == english.stdout == ""
+    assert chinese.stderr == f"错误：{zh}\n"
+    assert english.stderr == f"error: {en}\n"
+
+
+def test_a_tampered_archive_fails_in_the_readers_language(home: Path, tmp_path: Path) -> None:
+    from tests.archive.conftest import rebuild
+
+    assert run(home, "member", "add", "王建国").exit_code == 0
+    archive = tmp_path / "whole.zip"
+    assert run(home, "export", "--out", str(archive)).exit_code == 0
+
+    def rename(content: dict[str, bytes]) -> dict[str, bytes]:
+        content["records.txt"] = content["records.txt"].replace(
+            "王建国".encode(), "王建军".encode()
+        )
+        return content
+
+    tampered = rebuild(archive, tmp_path / "tampered.zip", rename, fix_manifest=True)
+    chinese = run(tmp_path, "--lang", "zh", "verify-archive", str(tampered))
+    english = run(tmp_path, "--lang", "en", "verify-archive", str(tampered))
+    assert chinese.exit_code == english.exit_code == 1
+    assert "完整性校验失败：records.txt，序号 2" in chinese.stdout
+    assert re.search(r"^  原因：\s+事件内容与其承诺值不符$", chinese.stdout, re.MULTILINE)
+    assert "payload" not in chinese.stdout
+    assert "integrity failure in records.txt at position 2" in english.stdout
+    assert "payload does not match its commitment" in english.stdout
+    as_json = [
+        run(tmp_path, "--lang", lang, "verify-archive", str(tampered), "--json").stdout
+        for lang in ("zh", "en")
+    ]
+    assert as_json[0] == as_json[1]
+    assert json.loads(as_json[0])["failure"]["problem"] == "payload does not match its commitment"
+
+
+def test_a_home_without_a_ledger_speaks_the_readers_language(tmp_path: Path) -> None:
+    nowhere = tmp_path / "nowhere"
+    chinese = run(nowhere, "--lang", "zh", "log")
+    english = run(nowhere, "--lang", "en", "log")
+    assert chinese.exit_code == english.exit_code == 2
+    assert chinese.stderr == (
+        f"错误：{nowhere} 中没有台账（没有 ledger.json）：请在该目录运行 'ledger init'，"
+        "或用 --home / LEDGER_HOME 指向已有的台账\n"
+    )
+    assert english.stderr == (
+        f"error: no ledger in {nowhere} (no ledger.json): run 'ledger init' there, or point "
+        "--home / LEDGER_HOME at an existing ledger\n"
+    )
+
+
+def test_a_damaged_home_configuration_speaks_the_readers_language(home: Path) -> None:
+    (home / "ledger.json").write_text("{}", encoding="utf-8")
+    chinese = run(home, "--lang", "zh", "log")
+    english = run(home, "--lang", "en", "log")
+    assert chinese.exit_code == english.exit_code == 2
+    assert chinese.stderr.startswith(f"错误：{home / 'ledger.json'} 不是有效的台账配置：")
+    assert english.stderr.startswith(
+        f"error: {home / 'ledger.json'} is not a valid ledger configuration:"
+    )

@@ -101,8 +101,9 @@ def test_verify_failure_in_both_languages(home: Path) -> None:
     assert english.exit_code == chinese.exit_code == 1
     assert "integrity failure at position 2" in english.stdout
     assert "完整性校验失败：序号 2" in chinese.stdout
-    # The failure itself comes from the verifier: the same words in both.
-    assert "payload does not match its commitment" in chinese.stdout
+    # The verifier's own words for the failure, in the reader's language.
+    assert "payload does not match its commitment" in english.stdout
+    assert "事件内容与其承诺值不符" in chinese.stdout
 
 
 def test_trace_in_both_languages(county: Path) -> None:
@@ -164,8 +165,8 @@ def test_an_error_in_both_languages(home: Path) -> None:
     chinese = zh(home, "trace", "没有这个议题")
     assert english.exit_code == chinese.exit_code == 2
     assert english.stderr.startswith("error: no matter '没有这个议题'")
-    # The domain's message as it is, behind the CLI's prefix in the reader's language.
-    assert chinese.stderr.startswith("错误：no matter '没有这个议题'")
+    # The error's own Chinese, behind the CLI's prefix in the reader's language.
+    assert chinese.stderr.startswith("错误：本台账中没有议题 '没有这个议题'")
 
 
 def test_an_error_the_cli_makes_is_translated(home: Path) -> None:

@@ -2,6 +2,7 @@
 the same facts (names, titles, numbers, ids) in the users' Chinese terms, for the CLI to show a
 Chinese reader (issue #6). Each refusal is triggered for real, through ``LedgerService.record``
 or the module's public function; a scan of the source makes sure no refusal is left English-only.
+So with the verifiers' failures: ``problem`` in English, ``problem_zh`` in Chinese.
 """
 
 from __future__ import annotations
@@ -12,12 +13,16 @@ import copy
 import importlib
 import pickle
 import re
+import sqlite3
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+from uuid import uuid4
 
 import pytest
 
+from ledger.archive.read import ArchiveFormatError, open_archive
+from ledger.archive.trust import TrustPolicyError, parse_policy
 from ledger.domain.rules.calendar import CalendarRangeError, is_working_day
 from ledger.domain.rules.checks import RuleParameterError
 from ledger.domain.rules.engine import UnknownRuleError, evaluate
@@ -29,11 +34,14 @@ from ledger.errors import (
     InputError,
     KeyStateError,
     LedgerError,
+    LedgerExistsError,
+    LedgerNotFoundError,
     MatterStateError,
     MeetingStateError,
     NotEligibleError,
     NotOnAgendaError,
     SecretBallotError,
+    StoreURLError,
     TallyError,
     UnknownBodyError,
     UnknownMemberError,
@@ -41,7 +49,13 @@ from ledger.errors import (
     zh_text,
 )
 from ledger.integrity.keys import SigningKey
+from ledger.integrity.merkle import ProofRangeError
+from ledger.projections.tree import prove_inclusion
+from ledger.projections.views import UnknownSubjectError
 from ledger.record.batch import ActError
+from ledger.store.content import ContentStore
+from ledger.store.home import LedgerHome
+from ledger.store.location import postgres_env
 from ledger.store.service import LedgerService
 from tests.domain.rules.conftest import AS_OF
 from tests.domain.test_invariants import SETUP, acts_after_open, record, vote, with_ids
@@ -408,6 +422,135 @@ def test_a_day_outside_the_working_day_calendar_is_refused_in_both_languages() -
     bilingual(caught.value, "1900-01-01", "chinesecalendar", en="covers", zh="工作日日历只涵盖")
 
 
+# --- reads, the home, the store, archives ------------------------------------------------------
+
+
+def test_an_unknown_matter_in_a_read_is_refused_in_both_languages(
+    sqlite_service: LedgerService,
+) -> None:
+    with pytest.raises(UnknownSubjectError, match="no matter '县城供水' in this ledger") as caught:
+        sqlite_service.reader().resolve("县城供水", "matter")
+    bilingual(caught.value, "'县城供水'", en="exact and unique title", zh="本台账中没有议题")
+
+
+def test_a_member_named_as_a_matter_is_refused_in_both_languages(
+    sqlite_service: LedgerService,
+) -> None:
+    sqlite_service.register_member("王建国")
+    with pytest.raises(UnknownSubjectError, match="is a member, not a matter") as caught:
+        sqlite_service.reader().resolve("王建国", "matter")
+    bilingual(caught.value, "'王建国'", en="is a member", zh="是委员，不是议题")
+
+
+def test_a_proof_beyond_the_log_is_refused_in_both_languages(
+    sqlite_service: LedgerService,
+) -> None:
+    index = sqlite_service.index()
+    try:
+        with pytest.raises(ProofRangeError, match="tree size from 1 to 1, got 9") as caught:
+            prove_inclusion(index.tree, 0, 9)
+    finally:
+        index.close()
+    bilingual(caught.value, "1", "9", en="expected a tree size", zh="树的规模应在 1 至 1 之间")
+
+
+def test_a_home_without_a_ledger_is_refused_in_both_languages(tmp_path: Path) -> None:
+    with pytest.raises(LedgerNotFoundError, match="no ledger in") as caught:
+        LedgerHome(tmp_path).config()
+    bilingual(
+        caught.value,
+        str(tmp_path),
+        "ledger.json",
+        "'ledger init'",
+        "--home / LEDGER_HOME",
+        en="no ledger in",
+        zh="中没有台账",
+    )
+
+
+def test_a_second_ledger_in_one_home_is_refused_in_both_languages(
+    sqlite_service: LedgerService,
+) -> None:
+    home = sqlite_service.home
+    with pytest.raises(LedgerExistsError, match="already lives in") as caught:
+        home.create(sqlite_service.config)
+    bilingual(caught.value, str(home.path), en="a ledger already lives in", zh="中已有台账")
+
+
+def test_an_unsupported_store_is_refused_in_both_languages() -> None:
+    with pytest.raises(StoreURLError, match="unsupported store") as caught:
+        postgres_env("mysql://db.example/ledger", uuid4())
+    bilingual(
+        caught.value,
+        "'mysql://db.example/ledger'",
+        "postgresql://user@host:port/database",
+        "--store",
+        en="unsupported store",
+        zh="不支持的存储",
+    )
+
+
+def test_a_material_that_is_not_a_digest_is_refused_in_both_languages(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="is not a sha256 digest") as caught:
+        ContentStore(tmp_path).stage("sha256:abc", None)
+    bilingual(caught.value, "'sha256:abc'", "64", en="lowercase hex", zh="小写十六进制")
+
+
+def test_an_empty_file_is_not_an_archive_in_both_languages(tmp_path: Path) -> None:
+    empty = tmp_path / "archive.zip"
+    empty.write_bytes(b"")
+    with pytest.raises(ArchiveFormatError, match="the file is empty") as caught:
+        open_archive(empty)
+    bilingual(caught.value, en="not a ledger archive", zh="不是台账档案：文件是空的")
+
+
+def test_a_trust_policy_requiring_too_many_witnesses_is_refused_in_both_languages() -> None:
+    policy = '{"format": "ledger.trust/1", "witnesses": [], "witnesses_required": 3}'
+    with pytest.raises(TrustPolicyError, match="witnesses_required must be") as caught:
+        parse_policy(policy, "trust.json")
+    bilingual(
+        caught.value,
+        "trust.json",
+        "witnesses_required",
+        "0",
+        "3",
+        en="an integer from 0 to 0",
+        zh="必须是 0 至 0",
+    )
+
+
+# --- the verifier's failures --------------------------------------------------------------------
+
+
+def test_a_tampered_payload_fails_verification_in_both_languages(
+    sqlite_service: LedgerService,
+) -> None:
+    sqlite_service.register_member("王建国")
+    with sqlite3.connect(sqlite_service.home.sqlite_path) as db:
+        (state,) = db.execute("SELECT state FROM stored_events WHERE rowid = 2").fetchone()
+        changed = state.replace("王建国".encode(), "王建军".encode())
+        db.execute("UPDATE stored_events SET state = ? WHERE rowid = 2", (changed,))
+    failure = sqlite_service.verify().failure
+    assert failure is not None and failure.position == 2
+    assert failure.problem == "payload does not match its commitment"
+    assert failure.problem_zh == "事件内容与其承诺值不符"
+
+
+def test_a_removed_tail_fails_verification_in_both_languages(
+    sqlite_service: LedgerService,
+) -> None:
+    for name in ("王建国", "李明", "张华"):
+        sqlite_service.register_member(name)
+    with sqlite3.connect(sqlite_service.home.sqlite_path) as db:
+        db.execute("DELETE FROM stored_events WHERE rowid >= 3")
+    failure = sqlite_service.verify().failure
+    assert failure is not None and failure.position == 3
+    assert failure.problem == (
+        "the log ends at 2 events, but a signed checkpoint covers 4: events 3 to 4 were removed"
+    )
+    assert failure.problem_zh == "日志只有 2 个事件，但签名检查点涵盖 4 个：事件 3 至 4 已被删除"
+
+
 # --- the error class itself ---------------------------------------------------------------------
 
 
@@ -443,12 +586,34 @@ def test_a_refusal_survives_pickling_and_copying(clone: Any) -> None:
 
 # --- no refusal without Chinese -----------------------------------------------------------------
 
+LEDGER = SRC / "ledger"
 SCANNED = [
-    *sorted((SRC / "ledger" / "domain").rglob("*.py")),
-    SRC / "ledger" / "record" / "batch.py",
-    SRC / "ledger" / "record" / "acts.py",
+    *sorted((LEDGER / "domain").rglob("*.py")),
+    LEDGER / "record" / "batch.py",
+    LEDGER / "record" / "acts.py",
+    LEDGER / "record" / "generator.py",
+    *sorted((LEDGER / "projections").glob("*.py")),
+    # archive/verify_archive.py stands alone (no import of the package): English only
+    *sorted(p for p in (LEDGER / "archive").glob("*.py") if p.name != "verify_archive.py"),
+    *(LEDGER / "store" / name for name in ("home.py", "location.py", "content.py")),
+    LEDGER / "integrity" / "verify.py",
+    *(LEDGER / "cli" / f"{name}.py" for name in ("proof", "trace", "demo", "export", "verify")),
 ]
 COMPOSED = {"ActError"}  # its Chinese is made from its cause's (``zh_text``)
+VERIFIERS = [LEDGER / "integrity" / "verify.py", LEDGER / "archive" / "verify.py"]
+FAILURES = {"Failure", "ArchiveFailure", "fail", "describe", "broken"}
+"""What makes a verifier's failure: each call must pass its Chinese (``zh=`` or ``problem_zh=``)."""
+
+
+def _resolve(module: Any, func: ast.expr) -> Any:
+    """The object a raised call names (``InputError``, ``click.BadParameter``), if the module
+    holds it at import; ``None`` for a local name (a parameter, ``self.fail``)."""
+    if isinstance(func, ast.Name):
+        return getattr(module, func.id, None) or getattr(builtins, func.id, None)
+    if isinstance(func, ast.Attribute):
+        owner = _resolve(module, func.value)
+        return getattr(owner, func.attr, None) if owner is not None else None
+    return None
 
 
 def _refusals_without_chinese(path: Path) -> tuple[int, list[str]]:
@@ -463,9 +628,9 @@ def _refusals_without_chinese(path: Path) -> tuple[int, list[str]]:
             continue
         func = node.exc.func
         name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
-        raised = getattr(module, name, None) or getattr(builtins, name, None)
+        raised = _resolve(module, func)
         if isinstance(raised, type) and not issubclass(raised, LedgerError):
-            continue
+            continue  # Python's own error (a bug), or click's usage error (click words it)
         count += 1
         if name not in COMPOSED and not any(k.arg == "zh" for k in node.exc.keywords):
             missing.append(f"{path.relative_to(SRC)}:{node.lineno} {name}")
@@ -476,4 +641,23 @@ def test_every_refusal_of_the_domain_and_the_batch_has_chinese() -> None:
     results = [_refusals_without_chinese(path) for path in SCANNED]
     missing = [site for _, sites in results for site in sites]
     assert not missing, "refusals without zh=...: " + ", ".join(missing)
-    assert sum(count for count, _ in results) > 80  # the scan sees the refusals at all
+    assert sum(count for count, _ in results) > 230  # the scan sees the refusals at all
+
+
+def test_every_failure_of_the_verifiers_has_chinese() -> None:
+    """``ledger verify`` and ``ledger verify-archive`` show a failure's ``problem_zh`` to a
+    Chinese reader: every place that makes one gives it."""
+    count, missing = 0, []
+    for path in VERIFIERS:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+            if name not in FAILURES:
+                continue
+            count += 1
+            if not any(k.arg in ("zh", "problem_zh") for k in node.keywords):
+                missing.append(f"{path.relative_to(SRC)}:{node.lineno} {name}")
+    assert not missing, "failures without their Chinese: " + ", ".join(missing)
+    assert count > 60  # the scan sees the failures at all

@@ -39,7 +39,8 @@ def rows_of(lines: Iterator[bytes]) -> Iterator[StoredRow]:
             body = next(lines)
         except StopIteration:
             raise ArchiveFormatError(
-                "records.txt ends inside a record: its lines are not a multiple of 3"
+                "records.txt ends inside a record: its lines are not a multiple of 3",
+                zh="records.txt 在一条记录中间结束：其行数不是 3 的倍数",
             ) from None
         seq, stream, version, topic = _columns(header)
         yield StoredRow(seq, stream, version, topic, header + b"\n" + seal + b"\n" + body)
@@ -125,7 +126,7 @@ def parse_proofs(document: Any) -> Proofs:
             consistency,
         )
     except (ValueError, TypeError, KeyError) as e:
-        raise ArchiveFormatError(f"{PROOFS} is malformed: {e}") from e
+        raise ArchiveFormatError(f"{PROOFS} is malformed: {e}", zh=f"{PROOFS} 格式有误：{e}") from e
 
 
 def _size(value: Any, name: str) -> int:
@@ -229,7 +230,9 @@ def parse_tlog_proof(text: str, name: str) -> TlogProof:
     head, sep, checkpoint = text.partition("\n\n")
     lines = head.split("\n")
     if not sep or lines[0] != TLOG_PROOF_HEADER:
-        raise ArchiveFormatError(f"{name} is not a {TLOG_PROOF_HEADER} proof")
+        raise ArchiveFormatError(
+            f"{name} is not a {TLOG_PROOF_HEADER} proof", zh=f"{name} 不是 {TLOG_PROOF_HEADER} 证明"
+        )
     rest = lines[1:]
     extra = None
     try:
@@ -242,9 +245,12 @@ def parse_tlog_proof(text: str, name: str) -> TlogProof:
             raise ValueError(f"index {number!r} is not a decimal without leading zeros")
         path = tuple(base64.b64decode(line, validate=True) for line in rest)
     except (ValueError, binascii.Error) as e:
-        raise ArchiveFormatError(f"{name} is malformed: {e}") from e
+        raise ArchiveFormatError(f"{name} is malformed: {e}", zh=f"{name} 格式有误：{e}") from e
     if len(path) > MAX_PATH or any(len(h) != HASH_SIZE for h in path):
-        raise ArchiveFormatError(f"{name}: an inclusion path of at most {MAX_PATH} SHA-256 hashes")
+        raise ArchiveFormatError(
+            f"{name}: an inclusion path of at most {MAX_PATH} SHA-256 hashes",
+            zh=f"{name}：包含证明的路径应由至多 {MAX_PATH} 个 SHA-256 哈希组成",
+        )
     return TlogProof(int(number), path, checkpoint, extra)
 
 

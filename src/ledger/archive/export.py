@@ -50,7 +50,7 @@ from ledger.archive.manifest import (
 )
 from ledger.archive.trust import template
 from ledger.domain.meeting import WHOLE_MEETING
-from ledger.errors import CheckpointMismatchError, InputError, RecordDecodeError
+from ledger.errors import CheckpointMismatchError, InputError, RecordDecodeError, zh_text
 from ledger.integrity.canonical import canonical_bytes, format_time, parse_time
 from ledger.integrity.checkpoint import Checkpoint, origin_of
 from ledger.integrity.digest import leaf_hash, sha256
@@ -188,45 +188,59 @@ class _Export:
         origin = origin_of(str(self.service.ledger_id))
         if self.checkpoint.origin != origin:
             raise InputError(
-                f"the checkpoint is of {self.checkpoint.origin!r}, this ledger is {origin!r}"
+                f"the checkpoint is of {self.checkpoint.origin!r}, this ledger is {origin!r}",
+                zh=f"检查点属于 {self.checkpoint.origin!r}，本台账是 {origin!r}",
             )
         if self.size == 0:
-            raise ExportRangeError("the checkpoint covers no event: nothing to export")
+            raise ExportRangeError(
+                "the checkpoint covers no event: nothing to export",
+                zh="检查点不涵盖任何事件：没有可导出的内容",
+            )
         events = self.index.tree.size
         if events < self.size:
             raise CheckpointMismatchError(
                 f"the log holds {events} events, but its checkpoint covers {self.size}: run "
-                "`ledger verify`"
+                "`ledger verify`",
+                zh=f"日志只有 {events} 个事件，但其检查点涵盖 {self.size} 个：请运行 "
+                "`ledger verify`",
             )
         if self.index.tree.root(self.size) != self.checkpoint.root:
             raise CheckpointMismatchError(
                 f"the log's first {self.size} events do not match the checkpoint: run "
-                "`ledger verify`"
+                "`ledger verify`",
+                zh=f"日志的前 {self.size} 个事件与检查点不符：请运行 `ledger verify`",
             )
 
     def _recorded_at(self, position: int) -> str:
         record = self.app.event_at(position)
         if record is None:
-            raise CheckpointMismatchError(f"the log has no event at position {position}")
+            raise CheckpointMismatchError(
+                f"the log has no event at position {position}",
+                zh=f"日志中没有序号为 {position} 的事件",
+            )
         return str(record.header["recorded_at"])
 
     def _scope(self) -> tuple[Scope, tuple[int, int]]:
         request = self.request
         if request.kind == MATTER:
             if request.since is not None or request.until is not None:
-                raise InputError("export either matters (--matter) or a period (--from/--until)")
+                raise InputError(
+                    "export either matters (--matter) or a period (--from/--until)",
+                    zh="只能导出议题（--matter）或一个期间（--from/--until），不能两者兼有",
+                )
             ids = tuple(dict.fromkeys(self.reader.resolve(m, "matter") for m in request.matters))
             for matter in ids:
                 if self._opened_at(matter) > self.size:
                     raise ExportRangeError(
-                        f"matter {matter} was opened after the checkpoint's {self.size} events"
+                        f"matter {matter} was opened after the checkpoint's {self.size} events",
+                        zh=f"议题 {matter} 是在检查点的 {self.size} 个事件之后才立项的",
                     )
             return Scope(MATTER, matters=ids), (1, self.size)
         if request.kind == PERIOD:
             since = request.since
             until = request.until
             if since is not None and until is not None and until < since:
-                raise ExportRangeError("--until is before --from")
+                raise ExportRangeError("--until is before --from", zh="--until 早于 --from")
             start = 1
             if since is not None:
                 start = self.index.position_at(format_time(since - timedelta(microseconds=1))) + 1
@@ -236,7 +250,8 @@ class _Export:
             if start > end:
                 raise ExportRangeError(
                     "no event of the checkpoint's "
-                    f"{self.size} was recorded in that period: nothing to export"
+                    f"{self.size} was recorded in that period: nothing to export",
+                    zh=f"检查点的 {self.size} 个事件中没有一个记录于该期间：没有可导出的内容",
                 )
             scope = Scope(
                 PERIOD,
@@ -247,7 +262,9 @@ class _Export:
         if request.consistency_from:
             raise InputError(
                 "--consistency-from is for partial archives: a whole archive proves its "
-                "consistency with any earlier checkpoint by itself"
+                "consistency with any earlier checkpoint by itself",
+                zh="--consistency-from 只用于部分档案：完整档案本身就能证明它与任何更早的"
+                "检查点一致",
             )
         return Scope(WHOLE), (1, self.size)
 
@@ -324,7 +341,10 @@ class _Export:
             for row in page:
                 if _position(row) == self.size:
                     return row
-        raise CheckpointMismatchError(f"the store has no event at position {self.size}")
+        raise CheckpointMismatchError(
+            f"the store has no event at position {self.size}",
+            zh=f"存储中没有序号为 {self.size} 的事件",
+        )
 
     def _scan(self) -> Iterator[tuple[int, StoredRow]]:
         for page in self.app.rows():
@@ -457,7 +477,8 @@ class _Export:
                     if tree.size + 1 != position:
                         raise CheckpointMismatchError(
                             f"the store has no event at position {tree.size + 1}: run "
-                            "`ledger verify`"
+                            "`ledger verify`",
+                            zh=f"存储中没有序号为 {tree.size + 1} 的事件：请运行 `ledger verify`",
                         )
                     tree.append(leaf)
                 else:
@@ -477,7 +498,8 @@ class _Export:
         if tree is not None and (tree.size != self.size or tree.root() != self.checkpoint.root):
             raise CheckpointMismatchError(
                 f"the store's first {self.size} events do not match the checkpoint: run "
-                "`ledger verify`"
+                "`ledger verify`",
+                zh=f"存储的前 {self.size} 个事件与检查点不符：请运行 `ledger verify`",
             )
         if self.on_progress is not None:
             self.on_progress(collected.events)
@@ -497,12 +519,16 @@ class _Export:
         if proof.leaf_hash != leaf:
             raise CheckpointMismatchError(
                 f"the read index's tree differs from the store at position {position}: run "
-                "`ledger rebuild`, then `ledger verify`"
+                "`ledger rebuild`, then `ledger verify`",
+                zh=f"读索引的树在序号 {position} 处与存储不一致：请先运行 `ledger rebuild`，"
+                "再运行 `ledger verify`",
             )
         try:
             proof.verify()
         except ProofError as e:
-            raise CheckpointMismatchError(f"position {position}: {e}") from e
+            raise CheckpointMismatchError(
+                f"position {position}: {e}", zh=f"序号 {position}：{zh_text(e)}"
+            ) from e
         return proof.path
 
     def _proofs(self, collected: _Collected) -> Proofs:
@@ -511,7 +537,9 @@ class _Export:
             if not 0 < old < self.size:
                 raise ExportRangeError(
                     f"--consistency-from takes a size from 1 to {self.size - 1} (below the "
-                    f"checkpoint's {self.size}), got {old}"
+                    f"checkpoint's {self.size}), got {old}",
+                    zh=f"--consistency-from 的规模应在 1 至 {self.size - 1} 之间（小于检查点的 "
+                    f"{self.size}），而不是 {old}",
                 )
             proof = prove_consistency(self.index.tree, old, self.size)
             proof.verify()
@@ -612,4 +640,7 @@ def _position(row: StoredRow) -> int:
     try:
         return head_of(row.state).seq
     except RecordDecodeError as e:
-        raise RecordDecodeError(f"storage row {row.row}: {e}; run `ledger verify`") from e
+        raise RecordDecodeError(
+            f"storage row {row.row}: {e}; run `ledger verify`",
+            zh=f"存储行 {row.row}：{zh_text(e)}；请运行 `ledger verify`",
+        ) from e

@@ -183,7 +183,8 @@ class ArchiveWriter:
             raise ValueError(f"not a member name, or one already written: {name!r}")
         if len(self._entries) >= MAX_MEMBERS:
             raise ArchiveTooLargeError(
-                f"an archive holds at most {MAX_MEMBERS} members; export one matter or a period"
+                f"an archive holds at most {MAX_MEMBERS} members; export one matter or a period",
+                zh=f"一个档案至多容纳 {MAX_MEMBERS} 个成员；请只导出一个议题或一个期间",
             )
         self._names.add(name)
         encoded = name.encode("ascii")
@@ -198,7 +199,9 @@ class ArchiveWriter:
         self._entries.append(_Entry(encoded, sink.crc, sink.size, offset))
         if end > MAX_ARCHIVE_BYTES:
             raise ArchiveTooLargeError(
-                f"the archive would exceed {MAX_ARCHIVE_BYTES} bytes; export one matter or a period"
+                f"the archive would exceed {MAX_ARCHIVE_BYTES} bytes; "
+                "export one matter or a period",
+                zh=f"档案将超过 {MAX_ARCHIVE_BYTES} 字节；请只导出一个议题或一个期间",
             )
 
     def close(self) -> int:
@@ -211,7 +214,9 @@ class ArchiveWriter:
         total = self._out.tell()
         if total > MAX_ARCHIVE_BYTES:
             raise ArchiveTooLargeError(
-                f"the archive would exceed {MAX_ARCHIVE_BYTES} bytes; export one matter or a period"
+                f"the archive would exceed {MAX_ARCHIVE_BYTES} bytes; "
+                "export one matter or a period",
+                zh=f"档案将超过 {MAX_ARCHIVE_BYTES} 字节；请只导出一个议题或一个期间",
             )
         return total
 
@@ -230,7 +235,8 @@ class _Sink:
         self.size += len(data)
         if self.size > self._limit:
             raise ArchiveTooLargeError(
-                f"{self._name} would exceed {self._limit} bytes; export one matter or a period"
+                f"{self._name} would exceed {self._limit} bytes; export one matter or a period",
+                zh=f"{self._name} 将超过 {self._limit} 字节；请只导出一个议题或一个期间",
             )
         self.crc = zlib.crc32(data, self.crc)
         self._out.write(data)

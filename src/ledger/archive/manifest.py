@@ -115,7 +115,9 @@ def parse_manifest(document: Any) -> Manifest:
     try:
         return _parse(document)
     except (KeyError, TypeError, ValueError) as e:
-        raise ArchiveFormatError(f"{MANIFEST} is malformed: {e}") from e
+        raise ArchiveFormatError(
+            f"{MANIFEST} is malformed: {e}", zh=f"{MANIFEST} 格式有误：{e}"
+        ) from e
 
 
 def _parse(d: Any) -> Manifest:

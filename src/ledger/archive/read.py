@@ -10,7 +10,8 @@ to check its CRC-32. Members are then read by name only, bounded by their declar
 must be UTF-8 and JSON must hold no duplicate key, no float and no ``NaN``.
 
 Every refusal is an :class:`ArchiveFormatError` (bad input: exit 2) with one line saying what is
-wrong; the integrity of the content (hashes, signatures, proofs) is for the verifier.
+wrong, in English and in Chinese; the integrity of the content (hashes, signatures, proofs) is
+for the verifier.
 """
 
 from __future__ import annotations
@@ -74,7 +75,7 @@ class Archive:
     def _member(self, name: str) -> Member:
         member = self.members.get(name)
         if member is None:
-            raise ArchiveFormatError(f"the archive has no {name}")
+            raise ArchiveFormatError(f"the archive has no {name}", zh=f"档案中没有 {name}")
         return member
 
     def chunks(self, name: str) -> Iterator[bytes]:
@@ -86,7 +87,10 @@ class Archive:
             self._f.seek(position)
             piece = self._f.read(min(CHUNK, left))
             if not piece:
-                raise ArchiveFormatError(f"{name} is cut short: the file ends inside it")
+                raise ArchiveFormatError(
+                    f"{name} is cut short: the file ends inside it",
+                    zh=f"{name} 不完整：文件在它中间就结束了",
+                )
             left -= len(piece)
             position += len(piece)
             yield piece
@@ -101,7 +105,8 @@ class Archive:
             return self.read(name).decode("utf-8")
         except UnicodeDecodeError as e:
             raise ArchiveFormatError(
-                f"{name} is not UTF-8 text: {e.reason} at byte {e.start}"
+                f"{name} is not UTF-8 text: {e.reason} at byte {e.start}",
+                zh=f"{name} 不是 UTF-8 文本：第 {e.start} 字节处 {e.reason}",
             ) from e
 
     def json(self, name: str) -> Any:
@@ -126,10 +131,13 @@ class Archive:
             yield from complete
             if len(pending) > layout.MAX_LINE_BYTES:
                 raise ArchiveFormatError(
-                    f"{name} has a line longer than {layout.MAX_LINE_BYTES} bytes"
+                    f"{name} has a line longer than {layout.MAX_LINE_BYTES} bytes",
+                    zh=f"{name} 中有一行超过 {layout.MAX_LINE_BYTES} 字节",
                 )
         if pending:
-            raise ArchiveFormatError(f"{name} does not end with a line feed")
+            raise ArchiveFormatError(
+                f"{name} does not end with a line feed", zh=f"{name} 不以换行符结尾"
+            )
 
 
 def parse_strict_json(text: str, name: str) -> Any:
@@ -143,7 +151,10 @@ def parse_strict_json(text: str, name: str) -> Any:
             parse_constant=_no_float,
         )
     except (ValueError, RecursionError) as e:
-        raise ArchiveFormatError(f"{name} is not valid JSON for an archive: {e}") from e
+        raise ArchiveFormatError(
+            f"{name} is not valid JSON for an archive: {e}",
+            zh=f"{name} 不是档案可用的有效 JSON：{e}",
+        ) from e
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -166,11 +177,14 @@ def open_archive(path: Path) -> Archive:
     try:
         f = open(path, "rb")  # noqa: SIM115 - the Archive owns it and closes it
     except OSError as e:
-        raise ArchiveFormatError(f"cannot read {path}: {e.strerror or e}") from e
+        reason = e.strerror or e
+        raise ArchiveFormatError(
+            f"cannot read {path}: {reason}", zh=f"无法读取 {path}：{reason}"
+        ) from e
     try:
         mode = os.fstat(f.fileno())
         if not stat.S_ISREG(mode.st_mode):
-            raise ArchiveFormatError(f"{path} is not a regular file")
+            raise ArchiveFormatError(f"{path} is not a regular file", zh=f"{path} 不是普通文件")
         members = _check_layout(f, mode.st_size)
         archive = Archive(path, f, members, mode.st_size)
         for member in members.values():
@@ -180,11 +194,15 @@ def open_archive(path: Path) -> Archive:
             if crc != member.crc:
                 raise ArchiveFormatError(
                     f"{member.name} is damaged: its CRC-32 is {crc:08x}, the archive says "
-                    f"{member.crc:08x}"
+                    f"{member.crc:08x}",
+                    zh=f"{member.name} 已损坏：其 CRC-32 为 {crc:08x}，档案中记为 {member.crc:08x}",
                 )
         for name in layout.REQUIRED_NAMES:
             if name not in members:
-                raise ArchiveFormatError(f"not a ledger archive: it has no {name}")
+                raise ArchiveFormatError(
+                    f"not a ledger archive: it has no {name}",
+                    zh=f"不是台账档案：其中没有 {name}",
+                )
     except BaseException:
         f.close()
         raise
@@ -194,12 +212,18 @@ def open_archive(path: Path) -> Archive:
 def _check_layout(f: BinaryIO, size: int) -> dict[str, Member]:
     # 1. The end record: exactly the last 22 bytes (no comment), one disk.
     if size == 0:
-        raise ArchiveFormatError("not a ledger archive: the file is empty")
+        raise ArchiveFormatError(
+            "not a ledger archive: the file is empty", zh="不是台账档案：文件是空的"
+        )
     if size < layout.END.size:
-        raise ArchiveFormatError(f"not a ledger archive: {size} bytes is too short for a ZIP")
+        raise ArchiveFormatError(
+            f"not a ledger archive: {size} bytes is too short for a ZIP",
+            zh=f"不是台账档案：{size} 字节太短，不可能是 ZIP 文件",
+        )
     if size > layout.MAX_ARCHIVE_BYTES:
         raise ArchiveFormatError(
-            f"the file has {size} bytes, above the limit of {layout.MAX_ARCHIVE_BYTES}"
+            f"the file has {size} bytes, above the limit of {layout.MAX_ARCHIVE_BYTES}",
+            zh=f"文件有 {size} 字节，超过上限 {layout.MAX_ARCHIVE_BYTES}",
         )
     f.seek(size - layout.END.size)
     signature, disk, directory_disk, here, count, directory_size, directory_offset, comment = (
@@ -208,19 +232,28 @@ def _check_layout(f: BinaryIO, size: int) -> dict[str, Member]:
     if signature != layout.END_SIGNATURE:
         raise ArchiveFormatError(
             "not a ledger archive: no ZIP end record in its last 22 bytes (not a ZIP, or a ZIP "
-            "with a comment or data after it)"
+            "with a comment or data after it)",
+            zh="不是台账档案：最后 22 字节中没有 ZIP 结尾记录（不是 ZIP 文件，或 ZIP 带有注释，"
+            "或其后还有数据）",
         )
     if disk or directory_disk or here != count or comment:
-        raise ArchiveFormatError("not a ledger archive: a multi-disk ZIP, or one with a comment")
+        raise ArchiveFormatError(
+            "not a ledger archive: a multi-disk ZIP, or one with a comment",
+            zh="不是台账档案：这是分卷 ZIP，或带有注释的 ZIP",
+        )
     if count == 0:
-        raise ArchiveFormatError("not a ledger archive: the ZIP is empty")
+        raise ArchiveFormatError(
+            "not a ledger archive: the ZIP is empty", zh="不是台账档案：ZIP 文件是空的"
+        )
     if count > layout.MAX_MEMBERS:
         raise ArchiveFormatError(
-            f"the archive has {count} members, above the limit of {layout.MAX_MEMBERS}"
+            f"the archive has {count} members, above the limit of {layout.MAX_MEMBERS}",
+            zh=f"档案有 {count} 个成员，超过上限 {layout.MAX_MEMBERS}",
         )
     if directory_offset + directory_size != size - layout.END.size:
         raise ArchiveFormatError(
-            "the ZIP central directory does not end where the end record begins"
+            "the ZIP central directory does not end where the end record begins",
+            zh="ZIP 中央目录的结束处不是结尾记录的开始处",
         )
     # 2. The central directory: fixed fields, allowed names, limits, members packed from 0.
     f.seek(directory_offset)
@@ -231,7 +264,9 @@ def _check_layout(f: BinaryIO, size: int) -> dict[str, Member]:
     for _ in range(count):
         entry = directory[at : at + layout.CENTRAL.size]
         if len(entry) < layout.CENTRAL.size:
-            raise ArchiveFormatError("the ZIP central directory is cut short")
+            raise ArchiveFormatError(
+                "the ZIP central directory is cut short", zh="ZIP 中央目录不完整"
+            )
         fields = layout.CENTRAL.unpack(entry)
         name_length = fields[10]
         raw = directory[at + layout.CENTRAL.size : at + layout.CENTRAL.size + name_length]
@@ -240,26 +275,40 @@ def _check_layout(f: BinaryIO, size: int) -> dict[str, Member]:
         crc, size_stored, size_plain, offset = fields[7], fields[8], fields[9], fields[16]
         _check_entry(name, fields)
         if name in members:
-            raise ArchiveFormatError(f"member {name!r} appears twice")
+            raise ArchiveFormatError(
+                f"member {name!r} appears twice", zh=f"成员 {name!r} 出现了两次"
+            )
         if size_stored != size_plain:
-            raise ArchiveFormatError(f"member {name!r}: stored and plain sizes differ")
+            raise ArchiveFormatError(
+                f"member {name!r}: stored and plain sizes differ",
+                zh=f"成员 {name!r}：存储大小与原始大小不同",
+            )
         limit = layout.member_limit(name)
         if size_plain > limit:
             raise ArchiveFormatError(
-                f"member {name!r} declares {size_plain} bytes, above the limit of {limit}"
+                f"member {name!r} declares {size_plain} bytes, above the limit of {limit}",
+                zh=f"成员 {name!r} 声明有 {size_plain} 字节，超过上限 {limit}",
             )
         if offset != expected_offset:
             raise ArchiveFormatError(
                 f"member {name!r} starts at byte {offset}, expected {expected_offset} (members "
-                "are packed one after another, without gap or overlap)"
+                "are packed one after another, without gap or overlap)",
+                zh=f"成员 {name!r} 从第 {offset} 字节开始，应为第 {expected_offset} 字节"
+                "（成员应一个接一个紧密排列，既无间隙也不重叠）",
             )
         data_offset = offset + layout.LOCAL.size + len(raw)
         expected_offset = data_offset + size_plain
         if expected_offset > directory_offset:
-            raise ArchiveFormatError(f"member {name!r} runs into the central directory")
+            raise ArchiveFormatError(
+                f"member {name!r} runs into the central directory",
+                zh=f"成员 {name!r} 延伸进了中央目录",
+            )
         members[name] = Member(name, data_offset, size_plain, crc)
     if at != directory_size or expected_offset != directory_offset:
-        raise ArchiveFormatError("the ZIP central directory does not account for the whole file")
+        raise ArchiveFormatError(
+            "the ZIP central directory does not account for the whole file",
+            zh="ZIP 中央目录与整个文件对不上（有未列入的字节）",
+        )
     # 3. Each local header repeats its central directory entry exactly.
     for member in members.values():
         raw_name = member.name.encode("ascii")
@@ -269,26 +318,39 @@ def _check_layout(f: BinaryIO, size: int) -> dict[str, Member]:
         if found != layout.local_header(raw_name, member.crc, member.size):
             raise ArchiveFormatError(
                 f"the local header of {member.name!r} differs from its central directory entry "
-                "or from the canonical layout"
+                "or from the canonical layout",
+                zh=f"{member.name!r} 的本地文件头与其中央目录条目不同，或不符合规范布局",
             )
     return members
 
 
 def _member_name(raw: bytes, length: int) -> str:
     if len(raw) != length:
-        raise ArchiveFormatError("the ZIP central directory is cut short")
+        raise ArchiveFormatError("the ZIP central directory is cut short", zh="ZIP 中央目录不完整")
     try:
         name = raw.decode("ascii")
     except UnicodeDecodeError:
-        raise ArchiveFormatError(f"member name {raw!r} is not ASCII") from None
+        raise ArchiveFormatError(
+            f"member name {raw!r} is not ASCII", zh=f"成员名 {raw!r} 不是 ASCII"
+        ) from None
     if "\\" in name:
-        raise ArchiveFormatError(f"member name {name!r} holds a backslash")
+        raise ArchiveFormatError(
+            f"member name {name!r} holds a backslash", zh=f"成员名 {name!r} 含有反斜杠"
+        )
     if name.startswith("/") or (len(name) > 1 and name[1] == ":"):
-        raise ArchiveFormatError(f"member name {name!r} is an absolute path")
+        raise ArchiveFormatError(
+            f"member name {name!r} is an absolute path", zh=f"成员名 {name!r} 是绝对路径"
+        )
     if ".." in name.split("/") or "\x00" in name:
-        raise ArchiveFormatError(f"member name {name!r} climbs out of the archive (path traversal)")
+        raise ArchiveFormatError(
+            f"member name {name!r} climbs out of the archive (path traversal)",
+            zh=f"成员名 {name!r} 指向档案之外（路径穿越）",
+        )
     if not layout.is_member_name(name):
-        raise ArchiveFormatError(f"unexpected member {name!r}: not a name a ledger archive holds")
+        raise ArchiveFormatError(
+            f"unexpected member {name!r}: not a name a ledger archive holds",
+            zh=f"意外的成员 {name!r}：台账档案中不会有这个名称",
+        )
     return name
 
 
@@ -296,18 +358,24 @@ def _check_entry(name: str, fields: tuple[int, ...]) -> None:
     signature, made_by, version, flags, method, time, date = fields[:7]
     extra, comment, disk, internal, external = fields[11:16]
     if signature != layout.CENTRAL_SIGNATURE:
-        raise ArchiveFormatError("the ZIP central directory is damaged: an entry's signature")
+        raise ArchiveFormatError(
+            "the ZIP central directory is damaged: an entry's signature",
+            zh="ZIP 中央目录已损坏：某条目的签名字段有误",
+        )
     kind = stat.S_IFMT(external >> 16)
     if kind == stat.S_IFLNK:
-        raise ArchiveFormatError(f"member {name!r} is a symbolic link")
+        raise ArchiveFormatError(
+            f"member {name!r} is a symbolic link", zh=f"成员 {name!r} 是符号链接"
+        )
     if kind == stat.S_IFDIR:
-        raise ArchiveFormatError(f"member {name!r} is a directory")
+        raise ArchiveFormatError(f"member {name!r} is a directory", zh=f"成员 {name!r} 是目录")
     if flags & 0x1:
-        raise ArchiveFormatError(f"member {name!r} is encrypted")
+        raise ArchiveFormatError(f"member {name!r} is encrypted", zh=f"成员 {name!r} 已加密")
     if method != layout.STORED:
         raise ArchiveFormatError(
             f"member {name!r} is compressed (method {method}); a ledger archive stores its "
-            "members uncompressed"
+            "members uncompressed",
+            zh=f"成员 {name!r} 经过压缩（方法 {method}）；台账档案的成员以不压缩的方式存储",
         )
     expected = (
         layout.MADE_BY,
@@ -324,5 +392,6 @@ def _check_entry(name: str, fields: tuple[int, ...]) -> None:
     found = (made_by, version, flags, time, date, extra, comment, disk, internal, external)
     if found != expected:
         raise ArchiveFormatError(
-            f"member {name!r}: its ZIP header fields are not those of the canonical layout"
+            f"member {name!r}: its ZIP header fields are not those of the canonical layout",
+            zh=f"成员 {name!r}：其 ZIP 头字段不符合规范布局",
         )

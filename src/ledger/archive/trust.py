@@ -15,7 +15,7 @@ from typing import Any
 
 from ledger.archive.layout import TRUST_FORMAT
 from ledger.archive.read import ArchiveFormatError, parse_strict_json
-from ledger.errors import InputError
+from ledger.errors import InputError, zh_text
 from ledger.integrity.keys import public_key_bytes
 
 _FIELDS = {"format", "origin", "ledger_key", "checkpoint_keys", "witnesses", "witnesses_required"}
@@ -86,53 +86,77 @@ def parse_policy(text: str, source: str) -> TrustPolicy:
     try:
         document = parse_strict_json(text, source)
     except ArchiveFormatError as e:
-        raise TrustPolicyError(str(e)) from e
+        raise TrustPolicyError(str(e), zh=zh_text(e)) from e
     if not isinstance(document, dict):
-        raise TrustPolicyError(f"{source} must be a JSON object")
+        raise TrustPolicyError(
+            f"{source} must be a JSON object", zh=f"{source} 必须是一个 JSON 对象"
+        )
     unknown = set(document) - _FIELDS - {_NOTE_FIELD}
     if document.get("format") != TRUST_FORMAT or unknown:
         raise TrustPolicyError(
             f"{source}: expected format {TRUST_FORMAT!r} with fields {sorted(_FIELDS)}, got "
-            f"format {document.get('format')!r}" + (f" and {sorted(unknown)}" if unknown else "")
+            f"format {document.get('format')!r}" + (f" and {sorted(unknown)}" if unknown else ""),
+            zh=f"{source}：格式应为 {TRUST_FORMAT!r}，字段应为 {sorted(_FIELDS)}，实为格式 "
+            f"{document.get('format')!r}" + (f"，另有 {sorted(unknown)}" if unknown else ""),
         )
     origin = document.get("origin")
     if origin is not None and not isinstance(origin, str):
-        raise TrustPolicyError(f"{source}: origin must be a string or null")
+        raise TrustPolicyError(
+            f"{source}: origin must be a string or null",
+            zh=f"{source}：origin 必须是字符串或 null",
+        )
     ledger_key = document.get("ledger_key")
     if ledger_key is not None:
-        ledger_key = _key(ledger_key, f"{source}: ledger_key")
+        ledger_key = _key(ledger_key, source, "ledger_key")
     keys = document.get("checkpoint_keys", [])
     if not isinstance(keys, list):
-        raise TrustPolicyError(f"{source}: checkpoint_keys must be a list of key ids")
+        raise TrustPolicyError(
+            f"{source}: checkpoint_keys must be a list of key ids",
+            zh=f"{source}：checkpoint_keys 必须是密钥标识的列表",
+        )
     witnesses = document.get("witnesses", [])
     if not isinstance(witnesses, list):
-        raise TrustPolicyError(f"{source}: witnesses must be a list")
+        raise TrustPolicyError(
+            f"{source}: witnesses must be a list", zh=f"{source}：witnesses 必须是列表"
+        )
     listed = []
     for i, w in enumerate(witnesses):
         if not isinstance(w, dict) or set(w) != {"name", "key"} or not isinstance(w["name"], str):
-            raise TrustPolicyError(f'{source}: witnesses[{i}] must be {{"name": ..., "key": ...}}')
-        listed.append((w["name"], _key(w["key"], f"{source}: witnesses[{i}].key")))
+            raise TrustPolicyError(
+                f'{source}: witnesses[{i}] must be {{"name": ..., "key": ...}}',
+                zh=f'{source}：witnesses[{i}] 必须形如 {{"name": ..., "key": ...}}',
+            )
+        listed.append((w["name"], _key(w["key"], source, f"witnesses[{i}].key")))
     required = document.get("witnesses_required", 0)
     distinct = len({key for _, key in listed})
     if type(required) is not int or not 0 <= required <= distinct:
         raise TrustPolicyError(
             f"{source}: witnesses_required must be an integer from 0 to {distinct} (the "
-            f"distinct witness keys listed), got {required!r}"
+            f"distinct witness keys listed), got {required!r}",
+            zh=f"{source}：witnesses_required 必须是 0 至 {distinct}（所列见证方中不同密钥的"
+            f"个数）之间的整数，而不是 {required!r}",
         )
     return TrustPolicy(
         ledger_key=ledger_key,
         origin=origin,
-        checkpoint_keys=tuple(_key(k, f"{source}: checkpoint_keys") for k in keys),
+        checkpoint_keys=tuple(_key(k, source, "checkpoint_keys") for k in keys),
         witnesses=tuple(listed),
         witnesses_required=required,
     )
 
 
-def _key(value: object, where: str) -> str:
+def _key(value: object, source: str, name: str) -> str:
+    """``value`` of the policy's field ``name``, checked to be a key id."""
     if not isinstance(value, str):
-        raise TrustPolicyError(f"{where} must be a key id (ed25519:...), got {value!r}")
+        raise TrustPolicyError(
+            f"{source}: {name} must be a key id (ed25519:...), got {value!r}",
+            zh=f"{source}：{name} 必须是密钥标识（ed25519:...），而不是 {value!r}",
+        )
     try:
         public_key_bytes(value)
     except ValueError as e:
-        raise TrustPolicyError(f"{where}: {e}") from e
+        raise TrustPolicyError(
+            f"{source}: {name}: {e}",
+            zh=f"{source}：{name} 不是有效的密钥标识（{e}）",
+        ) from e
     return value

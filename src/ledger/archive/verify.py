@@ -19,7 +19,7 @@ the checkpoint signs. Then, in order (the report names the first break):
 
 A malformed archive (the layout, a member's form) is :class:`~ledger.archive.read.
 ArchiveFormatError`, raised (exit 2); an integrity break is a :class:`ArchiveFailure` in the
-report (exit 1).
+report (exit 1), saying what is wrong in English and in Chinese (``problem``, ``problem_zh``).
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ from ledger.archive.evidence import (
 from ledger.archive.manifest import MATTER, WHOLE, Manifest, parse_manifest
 from ledger.archive.read import Archive, ArchiveFormatError, open_archive
 from ledger.archive.trust import TrustPolicy, parse_policy
-from ledger.errors import InputError
+from ledger.errors import InputError, zh_text
 from ledger.integrity.checkpoint import Checkpoint, parse_checkpoint
 from ledger.integrity.digest import leaf_hash, to_digest
 from ledger.integrity.merkle import MemoryTree, ProofError, verify_inclusion
@@ -63,14 +63,31 @@ class HeldCheckpointError(InputError):
     """A checkpoint the auditor holds cannot be compared with the archive as given."""
 
 
+_MANIFEST_FIELD_ZH = {
+    "ledger": "台账",
+    "origin": "日志标识（origin）",
+    "checkpoint size": "检查点规模",
+    "checkpoint root": "检查点树根",
+    "events": "事件数",
+    "name": "台账名称",
+    "as_of": "截止时间（as_of）",
+    "withheld positions": "隐去内容的序号",
+    "decision proofs": "决策证明数",
+    "matters rendered": "呈现的议题数",
+}
+"""What the manifest says, as a Chinese reader names it (for a failure's ``problem_zh``)."""
+
+
 @dataclass(frozen=True)
 class ArchiveFailure:
-    """The first break found: in which member, at which position (for an event), and what."""
+    """The first break found: in which member, at which position (for an event), and what:
+    ``problem`` in English, ``problem_zh`` the same in Chinese (JSON carries ``problem`` only)."""
 
     member: str
     problem: str
     position: int | None = None
     type: str | None = None
+    problem_zh: str = field(kw_only=True)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -175,7 +192,9 @@ def read_policy(path: Path) -> TrustPolicy:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
-        raise InputError(f"cannot read trust policy {path}: {e}") from e
+        raise InputError(
+            f"cannot read trust policy {path}: {e}", zh=f"无法读取信任策略 {path}：{e}"
+        ) from e
     return parse_policy(text, str(path))
 
 
@@ -226,6 +245,8 @@ class _Check:
                     layout.CHECKPOINT,
                     f"the archive is of {checkpoint.origin!r}, the trust policy is for "
                     f"{self.policy.origin!r}",
+                    problem_zh=f"档案属于 {checkpoint.origin!r}，信任策略却是针对 "
+                    f"{self.policy.origin!r} 的",
                 )
             )
         decision_proofs = [n for n in archive.names if layout.DECISION_PROOF_NAME.match(n)]
@@ -271,11 +292,16 @@ class _Check:
     def _proofs(self, manifest: Manifest, checkpoint: Checkpoint) -> Proofs | None:
         whole = manifest.scope.kind == WHOLE
         if whole and self.archive.has(layout.PROOFS):
-            raise ArchiveFormatError(f"a whole archive holds no {layout.PROOFS}")
+            raise ArchiveFormatError(
+                f"a whole archive holds no {layout.PROOFS}",
+                zh=f"完整档案不应包含 {layout.PROOFS}",
+            )
         if whole:
             return None
         if not self.archive.has(layout.PROOFS):
-            raise ArchiveFormatError(f"a partial archive needs {layout.PROOFS}")
+            raise ArchiveFormatError(
+                f"a partial archive needs {layout.PROOFS}", zh=f"部分档案须包含 {layout.PROOFS}"
+            )
         proofs = parse_proofs(self.archive.json(layout.PROOFS))
         if proofs.tree_size != checkpoint.size or proofs.root != checkpoint.root:
             raise _Broken(
@@ -284,6 +310,9 @@ class _Check:
                     f"the proofs are against a tree of {proofs.tree_size} events with head "
                     f"{to_digest(proofs.root)}, the checkpoint is of {checkpoint.size} with "
                     f"head {to_digest(checkpoint.root)}",
+                    problem_zh=f"证明针对的是含 {proofs.tree_size} 个事件、树根为 "
+                    f"{to_digest(proofs.root)} 的树，检查点却是 {checkpoint.size} 个事件、树根为 "
+                    f"{to_digest(checkpoint.root)}",
                 )
             )
         return proofs
@@ -332,7 +361,11 @@ class _Check:
             )
         if walked.failure is not None:
             f = walked.failure
-            raise _Broken(ArchiveFailure(layout.RECORDS, f.problem, f.position, f.type))
+            raise _Broken(
+                ArchiveFailure(
+                    layout.RECORDS, f.problem, f.position, f.type, problem_zh=f.problem_zh
+                )
+            )
         if proofs is None and walked.events != checkpoint.size:
             raise _Broken(
                 ArchiveFailure(
@@ -340,6 +373,8 @@ class _Check:
                     f"a whole archive holds every event of its checkpoint: {checkpoint.size}, "
                     f"but the records continue to {walked.events}",
                     checkpoint.size + 1,
+                    problem_zh=f"完整档案应包含其检查点的全部事件（{checkpoint.size} 个），"
+                    f"但记录一直延续到 {walked.events}",
                 )
             )
         if not self.positions or self.positions[-1] != checkpoint.size:
@@ -349,6 +384,8 @@ class _Check:
                     f"the archive does not end with the checkpoint's last event "
                     f"(position {checkpoint.size}), which dates it",
                     checkpoint.size,
+                    problem_zh=f"档案没有以检查点的最后一个事件（序号 {checkpoint.size}）结尾，"
+                    "而档案的日期由该事件确定",
                 )
             )
         if proofs is not None:
@@ -359,6 +396,7 @@ class _Check:
                         layout.PROOFS,
                         f"proofs for positions the records do not hold: {extra[:5]}",
                         extra[0],
+                        problem_zh=f"证明所针对的序号不在记录中：{extra[:5]}",
                     )
                 )
         return walked
@@ -370,7 +408,9 @@ class _Check:
         try:
             found = require_witnesses(checkpoint, policy.witnesses, policy.witnesses_required)
         except WitnessQuorumError as e:
-            raise _Broken(ArchiveFailure(layout.CHECKPOINT, str(e))) from None
+            raise _Broken(
+                ArchiveFailure(layout.CHECKPOINT, str(e), problem_zh=zh_text(e))
+            ) from None
         self.report.witnesses = [c.name for c in found]
 
     def _manifest(
@@ -397,7 +437,10 @@ class _Check:
             if says != found:
                 raise _Broken(
                     ArchiveFailure(
-                        layout.MANIFEST, f"the manifest says {what} {says!r}, the archive {found!r}"
+                        layout.MANIFEST,
+                        f"the manifest says {what} {says!r}, the archive {found!r}",
+                        problem_zh=f"manifest 中的{_MANIFEST_FIELD_ZH[what]}为 {says!r}，"
+                        f"档案中为 {found!r}",
                     )
                 )
         if manifest.scope.kind == MATTER:
@@ -408,18 +451,26 @@ class _Check:
                             layout.MANIFEST,
                             f"the manifest names matter {matter}, whose events the records "
                             "do not hold",
+                            problem_zh=f"manifest 列出了议题 {matter}，但记录中没有它的事件",
                         )
                     )
 
     def _members(self, manifest: Manifest) -> None:
         listed = {m.name: m for m in manifest.members}
         if len(listed) != len(manifest.members):
-            raise ArchiveFormatError(f"{layout.MANIFEST} lists a member twice")
+            raise ArchiveFormatError(
+                f"{layout.MANIFEST} lists a member twice",
+                zh=f"{layout.MANIFEST} 把一个成员列了两次",
+            )
         present = [n for n in self.archive.names if n != layout.MANIFEST]
         for name in present:
             entry = listed.get(name)
             if entry is None:
-                raise _Broken(ArchiveFailure(name, "is not listed in the manifest"))
+                raise _Broken(
+                    ArchiveFailure(
+                        name, "is not listed in the manifest", problem_zh="未列入 manifest"
+                    )
+                )
             size = self.archive.members[name].size
             digest = self.archive.sha256(name)
             if (digest, size) != (entry.sha256, entry.size):
@@ -428,23 +479,39 @@ class _Check:
                         name,
                         f"has SHA-256 {digest} ({size} bytes), the manifest says {entry.sha256} "
                         f"({entry.size} bytes)",
+                        problem_zh=f"SHA-256 为 {digest}（{size} 字节），manifest 记为 "
+                        f"{entry.sha256}（{entry.size} 字节）",
                     )
                 )
         missing = sorted(set(listed) - set(present))
         if missing:
-            raise _Broken(ArchiveFailure(missing[0], "is listed in the manifest but missing"))
+            raise _Broken(
+                ArchiveFailure(
+                    missing[0],
+                    "is listed in the manifest but missing",
+                    problem_zh="已列入 manifest，但档案中没有",
+                )
+            )
 
     def _keys(self, walked: Report) -> None:
         history = key_history(self.key_events)
         if self.archive.json(layout.KEYS) != keys_document(history):
             raise _Broken(
-                ArchiveFailure(layout.KEYS, "differs from the key history the key events give")
+                ArchiveFailure(
+                    layout.KEYS,
+                    "differs from the key history the key events give",
+                    problem_zh="与密钥事件所示的密钥历史不符",
+                )
             )
         states = {k.key_id: (k.registered, k.retired, k.revoked) for k in walked.keys.values()}
         listed = {k["key"]: (k["registered"], k["retired"], k["revoked"]) for k in history}
         if states != listed:
             raise _Broken(
-                ArchiveFailure(layout.KEYS, "differs from the key validity the walk found")
+                ArchiveFailure(
+                    layout.KEYS,
+                    "differs from the key validity the walk found",
+                    problem_zh="与核验得出的密钥有效期不符",
+                )
             )
 
     def _decision_proof(self, name: str, checkpoint: Checkpoint) -> None:
@@ -453,28 +520,42 @@ class _Check:
         matter, position = match[1], int(match[2])
         proof = parse_tlog_proof(self.archive.text(name), name)
 
-        def broken(problem: str) -> _Broken:
-            return _Broken(ArchiveFailure(name, problem, position, DECIDED))
+        def broken(problem: str, *, zh: str) -> _Broken:
+            return _Broken(ArchiveFailure(name, problem, position, DECIDED, problem_zh=zh))
 
         if proof.checkpoint != self.archive.text(layout.CHECKPOINT):
-            raise broken("holds another checkpoint than checkpoint.txt")
+            raise broken(
+                "holds another checkpoint than checkpoint.txt",
+                zh="所含检查点与 checkpoint.txt 不同",
+            )
         if proof.index != position - 1:
-            raise broken(f"is for leaf index {proof.index}, its name says {position - 1}")
+            raise broken(
+                f"is for leaf index {proof.index}, its name says {position - 1}",
+                zh=f"针对的是叶子索引 {proof.index}，而其文件名表明应为 {position - 1}",
+            )
         header = self.headers.get(position)
         if header is None or proof.extra != header:
-            raise broken(f"does not carry the header of the event at position {position}")
+            raise broken(
+                f"does not carry the header of the event at position {position}",
+                zh=f"没有携带序号 {position} 处事件的事件头",
+            )
         try:
             fields = json.loads(header)
         except ValueError:
             fields = {}
         if fields.get("stream") != matter or fields.get("type") != DECIDED:
-            raise broken(f"position {position} is not a decision of matter {matter}")
+            raise broken(
+                f"position {position} is not a decision of matter {matter}",
+                zh=f"序号 {position} 不是议题 {matter} 的决策",
+            )
         try:
             verify_inclusion(
                 leaf_hash(header), proof.index, checkpoint.size, proof.path, checkpoint.root
             )
         except ProofError as e:
-            raise broken(f"does not prove the decision: {e}") from None
+            raise broken(
+                f"does not prove the decision: {e}", zh=f"不能证明该决策：{zh_text(e)}"
+            ) from None
 
     def _held(
         self, held: Checkpoint, checkpoint: Checkpoint, proofs: Proofs | None, walked: Report
@@ -483,13 +564,16 @@ class _Check:
         if held.origin != checkpoint.origin:
             raise HeldCheckpointError(
                 f"the checkpoint you hold is of {held.origin!r}, the archive of "
-                f"{checkpoint.origin!r}"
+                f"{checkpoint.origin!r}",
+                zh=f"所持检查点属于 {held.origin!r}，档案却属于 {checkpoint.origin!r}",
             )
         m, n = held.size, checkpoint.size
         if m > n:
             raise HeldCheckpointError(
                 f"the checkpoint you hold covers {m} events, more than this archive's {n}: "
-                "check it against a newer archive, or this archive against an older checkpoint"
+                "check it against a newer archive, or this archive against an older checkpoint",
+                zh=f"所持检查点涵盖 {m} 个事件，多于本档案的 {n} 个：请用更新的档案核对它，"
+                "或用更早的检查点核对本档案",
             )
         keys = [k for k in (self.report.anchor, *self.policy.checkpoint_keys) if k]
         keys += [k.key_id for k in walked.keys.values() if k.valid_at(m + 1, PURPOSE_CHECKPOINT)]
@@ -504,17 +588,23 @@ class _Check:
             else:
                 raise HeldCheckpointError(
                     f"this partial archive carries no consistency proof from {m} events (the "
-                    f"checkpoint you hold): ask for an export with --consistency-from {m}"
+                    f"checkpoint you hold): ask for an export with --consistency-from {m}",
+                    zh=f"本部分档案没有从 {m} 个事件（所持检查点的规模）起的一致性证明："
+                    f"请要求加 --consistency-from {m} 重新导出",
                 )
         try:
             found = find_misbehaviour(held, checkpoint, keys, implied_root=implied, proof=path)
         except ProofError as e:
             self.report.held.append({"size": m, "ok": False})
-            raise _Broken(ArchiveFailure(layout.PROOFS, str(e))) from None
+            raise _Broken(ArchiveFailure(layout.PROOFS, str(e), problem_zh=zh_text(e))) from None
         self.report.held.append({"size": m, "ok": found is None})
         if found is not None:
             self.report.misbehaviour = found
-            raise _Broken(ArchiveFailure(layout.CHECKPOINT, found.statement()))
+            raise _Broken(
+                ArchiveFailure(
+                    layout.CHECKPOINT, found.statement(), problem_zh=found.statement_zh()
+                )
+            )
 
 
 def _field(header: bytes, name: str) -> object:

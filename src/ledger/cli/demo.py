@@ -60,7 +60,10 @@ def demo(cli: CliContext, directory: Path, size: int, seed: int) -> None:
         if not (directory / DEMO_MARKER).exists():
             from ledger.errors import InputError
 
-            raise InputError(f"{directory} exists and is not a demo ledger; choose another --dir")
+            raise InputError(
+                f"{directory} exists and is not a demo ledger; choose another --dir",
+                zh=f"{directory} 已存在，且不是演示台账；请用 --dir 另选目录",
+            )
         shutil.rmtree(directory)
     directory.mkdir(parents=True)
     (directory / DEMO_MARKER).write_text("built by `ledger demo`; safe to delete\n")

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ledger.cli.context import CliContext, pass_cli
+from ledger.cli.i18n import message
 from ledger.cli.options import json_option, parse_moment
 from ledger.cli.render import bad, emit_json, fields, ok, progress, say
 
@@ -119,7 +120,9 @@ def export(
     from ledger.store.service import read_checkpoint
 
     if out.exists() and not force:
-        raise InputError(cli.t("export.exists", path=out))
+        raise InputError(
+            message("en", "export.exists", path=out), zh=message("zh", "export.exists", path=out)
+        )
     request = ExportRequest(
         matters=matters,
         since=since,
@@ -347,7 +350,8 @@ def _show_broken(cli: CliContext, report: ArchiveReport) -> None:
     rows = []
     if f.type is not None:
         rows.append((cli.t("field.event"), f.type))
-    rows.append((cli.t("field.problem"), f.problem))
+    # The verifier's own words in the reader's language (JSON keeps the English ``problem``).
+    rows.append((cli.t("field.problem"), f.problem_zh if cli.lang == "zh" else f.problem))
     fields(rows, colon=cli.colon)
     if report.report_path is not None:
         say("  " + cli.t("verify_archive.report", path=report.report_path))

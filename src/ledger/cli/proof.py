@@ -54,9 +54,15 @@ def prove(cli: CliContext, position: int, size: int | None, as_json: bool) -> No
         events = index.tree.size
         size = events if size is None else size
         if size > events:
-            raise ProofRangeError(f"expected --size from 1 to {events} (the log), got {size}")
+            raise ProofRangeError(
+                f"expected --size from 1 to {events} (the log), got {size}",
+                zh=f"--size 应在 1 至 {events}（日志的规模）之间，而不是 {size}",
+            )
         if position > size:
-            raise ProofRangeError(f"expected a position from 1 to {size}, got {position}")
+            raise ProofRangeError(
+                f"expected a position from 1 to {size}, got {position}",
+                zh=f"序号应在 1 至 {size} 之间，而不是 {position}",
+            )
         proof = prove_inclusion(index.tree, position - 1, size)
     finally:
         index.close()

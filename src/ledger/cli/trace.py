@@ -76,7 +76,8 @@ def _write_page(cli: CliContext, service: LedgerService, file: MatterFile, out: 
     try:
         out.write_bytes(matter_page(file, context, cli.lang))
     except OSError as e:
-        raise InputError(f"cannot write {out}: {e.strerror or e}") from e
+        reason = e.strerror or e
+        raise InputError(f"cannot write {out}: {reason}", zh=f"无法写入 {out}：{reason}") from e
     ok(cli.t("trace.page_written", path=out), err=True)
 
 

@@ -116,6 +116,7 @@ def _show_failure(cli: CliContext, report: Report) -> None:
     if f.stream is not None:
         event = cli.t("verify.event", type=f.type, stream=f.stream, version=f.version)
         rows.append((cli.t("field.event"), event))
-    rows.append((cli.t("field.problem"), f.problem))
+    # The verifier's own words in the reader's language (JSON keeps the English ``problem``).
+    rows.append((cli.t("field.problem"), f.problem_zh if cli.lang == "zh" else f.problem))
     fields(rows, colon=cli.colon)
     say("  " + cli.t("verify.verified_before", count=report.events))

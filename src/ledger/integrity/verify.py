@@ -16,7 +16,9 @@ For every row, in log order, numbered steps (docs/format.md, "Verifying a log"):
 10. each held checkpoint matches the tree head at its size, and is signed by a checkpoint key.
 
 Signatures (step 8) are checked in worker processes on all cores; everything else runs in order.
-The report names the *first* bad event: the lowest position at which any step failed.
+The report names the *first* bad event: the lowest position at which any step failed, and
+says what is wrong in English (``problem``: docs/format.md cites these words) and in Chinese
+(``problem_zh``: the same facts, for ``ledger --lang zh verify``).
 
 :meth:`Verifier.verify_included` runs the same steps over *some* events of a log (a partial
 archive, docs/archive-format.md): positions increase but may skip, versions increase, the chain
@@ -33,7 +35,7 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ledger.errors import LedgerError
+from ledger.errors import LedgerError, zh_text
 from ledger.integrity.canonical import canonical_bytes
 from ledger.integrity.checkpoint import Checkpoint, origin_of, verify_checkpoint
 from ledger.integrity.digest import ZERO_DIGEST, commit_payload, leaf_hash, to_digest
@@ -73,7 +75,8 @@ class StoredRow:
 
 @dataclass(frozen=True, slots=True)
 class Failure:
-    """The first thing found wrong, with where it is."""
+    """The first thing found wrong, with where it is: ``problem`` in English, ``problem_zh``
+    the same in Chinese (for a Chinese reader; JSON carries ``problem`` only)."""
 
     position: int  # ledger sequence number where the problem is (expected one if undecodable)
     row: int | None
@@ -81,6 +84,7 @@ class Failure:
     version: int | None
     type: str | None
     problem: str
+    problem_zh: str = field(kw_only=True)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -115,13 +119,34 @@ class KeyState:
 
     def problem_at(self, position: int, purpose: str) -> str:
         """Why this key may not sign at ``position`` (for the report)."""
+        return self.problems_at(position, purpose)[0]
+
+    def problems_at(self, position: int, purpose: str) -> tuple[str, str]:
+        """Why this key may not sign at ``position``, in English and in Chinese."""
+        key = self.key_id
         if purpose not in self.purposes:
-            return f"key {self.key_id} is not registered for {purpose!r}"
+            return (
+                f"key {key} is not registered for {purpose!r}",
+                f"密钥 {key} 未登记用于 {purpose!r}",
+            )
         if self.registered >= position:
-            return f"key {self.key_id} is registered only at position {self.registered}"
+            return _registered_only_at(key, self.registered)
         if self.revoked is not None and position > self.revoked:
-            return f"key {self.key_id} was revoked at position {self.revoked}"
-        return f"key {self.key_id} was retired at position {self.retired}"
+            return (
+                f"key {key} was revoked at position {self.revoked}",
+                f"密钥 {key} 已于序号 {self.revoked} 吊销",
+            )
+        return (
+            f"key {key} was retired at position {self.retired}",
+            f"密钥 {key} 已于序号 {self.retired} 停用",
+        )
+
+
+def _registered_only_at(key: str, position: int) -> tuple[str, str]:
+    return (
+        f"key {key} is registered only at position {position}",
+        f"密钥 {key} 到序号 {position} 才登记",
+    )
 
 
 @dataclass
@@ -233,7 +258,9 @@ class Verifier:
 
         def settle(failed: list[int], upto: int) -> None:
             # Describe failed positions while their rows are still remembered, then forget.
-            bad.extend(walk.describe(p, "signature does not verify") for p in failed)
+            bad.extend(
+                walk.describe(p, "signature does not verify", zh="签名核验不通过") for p in failed
+            )
             walk.forget(upto)
 
         try:
@@ -289,9 +316,8 @@ def _registered_later(failure: Failure, key_id: str, rest: Iterator[StoredRow]) 
             continue
         payload = record.body.get("payload")
         if isinstance(payload, dict) and payload.get("public_key") == key_id:
-            return replace(
-                failure, problem=f"key {key_id} is registered only at position {record.seq}"
-            )
+            problem, problem_zh = _registered_only_at(key_id, record.seq)
+            return replace(failure, problem=problem, problem_zh=problem_zh)
     return failure
 
 
@@ -331,11 +357,16 @@ class _Walk:
             self.where.pop(position, None)
         self.forgotten = max(self.forgotten, upto)
 
-    def describe(self, position: int, problem: str) -> Failure:
+    def describe(self, position: int, problem: str, *, zh: str) -> Failure:
+        """A failure at ``position``, where the walk remembers it; ``zh``: the problem in
+        Chinese."""
         row, stream, version, type_ = self.where.get(position, (None, None, None, None))
-        return Failure(position, row, stream, version, type_, problem)
+        return Failure(position, row, stream, version, type_, problem, problem_zh=zh)
 
-    def fail(self, row: StoredRow, problem: str, header: dict[str, Any] | None = None) -> _Stop:
+    def fail(
+        self, row: StoredRow, problem: str, header: dict[str, Any] | None = None, *, zh: str
+    ) -> _Stop:
+        """Stop the walk at ``row``; ``zh``: the problem in Chinese."""
         return _Stop(
             Failure(
                 self.expected_seq,
@@ -344,6 +375,7 @@ class _Walk:
                 row.version,
                 header["type"] if header else row.topic,
                 problem,
+                problem_zh=zh,
             )
         )
 
@@ -352,28 +384,36 @@ class _Walk:
         try:
             record = decode_record(row.state, strict_keys=False)
         except LedgerError as e:
-            raise self.fail(row, f"stored bytes do not decode: {e}") from None
+            raise self.fail(
+                row, f"stored bytes do not decode: {e}", zh=f"存储的字节无法解码：{zh_text(e)}"
+            ) from None
         header = record.header
         try:
             canonical = canonical_bytes(header) == record.header_bytes
         except LedgerError:
             canonical = False
         if not canonical:
-            raise self.fail(row, "header is not in canonical JSON form", header)
+            raise self.fail(
+                row, "header is not in canonical JSON form", header, zh="事件头不是规范 JSON 形式"
+            )
         # The seal and body lines are not hashed, so they too must be in their one canonical
         # form: a second spelling of the same values (base64 with non-zero pad bits, an
         # upper-case \u escape) would be a change of stored bytes that no other step sees.
         _, seal_bytes, body_bytes = row.state.split(b"\n")
         seal = {"hash": record.hash, "sigs": [s.to_json() for s in record.signatures]}
         if canonical_bytes(seal) != seal_bytes:
-            raise self.fail(row, "seal is not in canonical JSON form", header)
+            raise self.fail(
+                row, "seal is not in canonical JSON form", header, zh="封签行不是规范 JSON 形式"
+            )
         try:
             body_canonical = canonical_bytes(record.body) == body_bytes
             body_proven = body_canonical
         except LedgerError:
             body_canonical, body_proven = True, False  # step 7 names what has no canonical form
         if not body_canonical:
-            raise self.fail(row, "body is not in canonical JSON form", header)
+            raise self.fail(
+                row, "body is not in canonical JSON form", header, zh="正文行不是规范 JSON 形式"
+            )
         # 2. Storage columns agree with the header.
         if header["stream"] != row.stream or header["version"] != row.version:
             raise self.fail(
@@ -381,14 +421,24 @@ class _Walk:
                 f"storage says stream {row.stream} version {row.version}, header says "
                 f"stream {header['stream']} version {header['version']}",
                 header,
+                zh=f"存储列为流 {row.stream} 版本 {row.version}，事件头为流 {header['stream']} "
+                f"版本 {header['version']}",
             )
         if header["type"] != row.topic:
             raise self.fail(
-                row, f"storage says type {row.topic!r}, header says {header['type']!r}", header
+                row,
+                f"storage says type {row.topic!r}, header says {header['type']!r}",
+                header,
+                zh=f"存储列的类型为 {row.topic!r}，事件头为 {header['type']!r}",
             )
         # 3. Ledger, sequence and chain.
         if header["format"] != FORMAT:
-            raise self.fail(row, f"format {header['format']!r}, expected {FORMAT!r}", header)
+            raise self.fail(
+                row,
+                f"format {header['format']!r}, expected {FORMAT!r}",
+                header,
+                zh=f"格式为 {header['format']!r}，应为 {FORMAT!r}",
+            )
         if self.report.ledger_id is None:
             self.report.ledger_id = header["ledger"]
         elif header["ledger"] != self.report.ledger_id:
@@ -396,13 +446,19 @@ class _Walk:
                 row,
                 f"event of ledger {header['ledger']}, expected {self.report.ledger_id}",
                 header,
+                zh=f"事件属于台账 {header['ledger']}，应为 {self.report.ledger_id}",
             )
         self._check_position(row, header)
         # 4. Event hash over the stored header bytes.
         event_hash = leaf_hash(record.header_bytes)
         digest = to_digest(event_hash)
         if record.hash != digest:
-            raise self.fail(row, f"stored hash {record.hash}, computed {digest}", header)
+            raise self.fail(
+                row,
+                f"stored hash {record.hash}, computed {digest}",
+                header,
+                zh=f"存储的哈希为 {record.hash}，计算得 {digest}",
+            )
         # 5. Stream versions.
         self._check_version(row, header)
         # 6. Recording time.
@@ -412,11 +468,17 @@ class _Walk:
                 f"recorded at {header['recorded_at']}, before the event before it "
                 f"({self.recorded_at})",
                 header,
+                zh=f"记录时间 {header['recorded_at']} 早于前一事件的记录时间（{self.recorded_at}）",
             )
         # 7. Payload commitment.
         if record.withheld:
             if not self.v.allow_withheld:
-                raise self.fail(row, "payload is missing (withheld without authority)", header)
+                raise self.fail(
+                    row,
+                    "payload is missing (withheld without authority)",
+                    header,
+                    zh="事件内容缺失（未经授权隐去）",
+                )
             self.report.withheld.append(header["seq"])
         else:
             if body_proven:
@@ -427,12 +489,22 @@ class _Walk:
                 try:
                     payload_bytes = canonical_bytes(record.body["payload"])
                 except LedgerError as e:
-                    raise self.fail(row, f"payload has no canonical form: {e}", header) from None
+                    raise self.fail(
+                        row,
+                        f"payload has no canonical form: {e}",
+                        header,
+                        zh=f"事件内容没有规范形式：{zh_text(e)}",
+                    ) from None
             if (
                 commit_payload(bytes.fromhex(record.body["salt"]), payload_bytes)
                 != header["payload"]
             ):
-                raise self.fail(row, "payload does not match its commitment", header)
+                raise self.fail(
+                    row,
+                    "payload does not match its commitment",
+                    header,
+                    zh="事件内容与其承诺值不符",
+                )
         position = header["seq"]
         self.where[position] = (row.row, row.stream, row.version, header["type"])
         # 8 and 9. Keys and signatures.
@@ -449,19 +521,23 @@ class _Walk:
 
     def _check_position(self, row: StoredRow, header: dict[str, Any]) -> None:
         """Step 3: the next sequence number, chained to the previous event's hash."""
-        if header["seq"] != self.expected_seq:
-            problem = (
-                f"event {self.expected_seq} is missing (found {header['seq']} next)"
-                if header["seq"] > self.expected_seq
-                else f"position {header['seq']} appears again or out of order here"
-            )
-            raise self.fail(row, problem, header)
+        seq = header["seq"]
+        if seq != self.expected_seq:
+            if seq > self.expected_seq:
+                problem = f"event {self.expected_seq} is missing (found {seq} next)"
+                zh = f"缺少事件 {self.expected_seq}（接下来是 {seq}）"
+            else:
+                problem = f"position {seq} appears again or out of order here"
+                zh = f"序号 {seq} 在此重复出现或顺序错乱"
+            raise self.fail(row, problem, header, zh=zh)
         if header["prev"] != self.prev:
             raise self.fail(
                 row,
                 f"previous hash is {header['prev']}, expected {self.prev} "
                 "(the event before was changed, removed or replaced)",
                 header,
+                zh=f"前一事件的哈希记为 {header['prev']}，应为 {self.prev}"
+                "（前一事件被修改、删除或替换）",
             )
 
     def _check_version(self, row: StoredRow, header: dict[str, Any]) -> None:
@@ -469,7 +545,10 @@ class _Walk:
         last = self.versions.get(row.stream, 0)
         if row.version != last + 1:
             raise self.fail(
-                row, f"stream version {row.version} follows {last}, expected {last + 1}", header
+                row,
+                f"stream version {row.version} follows {last}, expected {last + 1}",
+                header,
+                zh=f"流版本 {row.version} 接在 {last} 之后，应为 {last + 1}",
             )
 
     def _include(self, row: StoredRow, position: int, event_hash: bytes) -> None:
@@ -491,15 +570,21 @@ class _Walk:
         records = [s for s in record.signatures if s.role == ROLE_RECORD]
         acts = [s for s in record.signatures if s.role == ROLE_ACT]
         if not records:
-            raise self.fail(row, "no record signature", header)
+            raise self.fail(row, "no record signature", header, zh="没有记录签名")
         for sig in records:
             key = keys.get(sig.key)
             if key is None:
-                stop = self.fail(row, f"signed with unregistered key {sig.key}", header)
+                stop = self.fail(
+                    row,
+                    f"signed with unregistered key {sig.key}",
+                    header,
+                    zh=f"签名所用的密钥 {sig.key} 未登记",
+                )
                 stop.unknown_key = sig.key
                 raise stop
             if not key.valid_at(position, PURPOSE_RECORD):
-                raise self.fail(row, key.problem_at(position, PURPOSE_RECORD), header)
+                problem, zh = key.problems_at(position, PURPOSE_RECORD)
+                raise self.fail(row, problem, header, zh=zh)
             self.tasks.append((position, sig.key, sig.sig, record_message(event_hash)))
         registering = header["type"] == KEY_REGISTERED
         if registering:
@@ -507,7 +592,12 @@ class _Walk:
         for sig in acts:
             key = keys.get(sig.key)
             if key is None:
-                stop = self.fail(row, f"act signed with unregistered key {sig.key}", header)
+                stop = self.fail(
+                    row,
+                    f"act signed with unregistered key {sig.key}",
+                    header,
+                    zh=f"本人行为签名所用的密钥 {sig.key} 未登记",
+                )
                 stop.unknown_key = sig.key
                 raise stop
             if key.holder != header["actor"]:
@@ -515,36 +605,65 @@ class _Walk:
                     row,
                     f"act signed by {sig.key} of {key.holder}, but the actor is {header['actor']}",
                     header,
+                    zh=f"本人行为由 {key.holder} 的密钥 {sig.key} 签名，但行为人是 "
+                    f"{header['actor']}",
                 )
             own_registration = registering and key.registered == position
             if not own_registration and not key.valid_at(position, PURPOSE_ACT):
-                raise self.fail(row, key.problem_at(position, PURPOSE_ACT), header)
+                problem, zh = key.problems_at(position, PURPOSE_ACT)
+                raise self.fail(row, problem, header, zh=zh)
             self.tasks.append((position, sig.key, sig.sig, act_message(act_of_header(header))))
         if registering and not any(keys[s.key].registered == position for s in acts):
-            raise self.fail(row, "key registration lacks the new key's own signature", header)
+            raise self.fail(
+                row,
+                "key registration lacks the new key's own signature",
+                header,
+                zh="密钥登记缺少新密钥本身的签名",
+            )
         if header["type"] == KEY_REVOKED:
             self._revoke(row, record)
 
     def _payload(self, row: StoredRow, record: Record) -> dict[str, Any]:
         if record.withheld or not isinstance(record.body["payload"], dict):
-            raise self.fail(row, "a key event's payload must be present", record.header)
+            raise self.fail(
+                row,
+                "a key event's payload must be present",
+                record.header,
+                zh="密钥事件必须带有内容",
+            )
         payload: dict[str, Any] = record.body["payload"]
         return payload
 
     def _genesis(self, row: StoredRow, record: Record) -> None:
         header = record.header
         if header["type"] != GENESIS_TYPE:
-            raise self.fail(row, f"the first event must be {GENESIS_TYPE!r}", header)
+            raise self.fail(
+                row,
+                f"the first event must be {GENESIS_TYPE!r}",
+                header,
+                zh=f"第一个事件必须是 {GENESIS_TYPE!r}",
+            )
         if header["stream"] != header["ledger"]:
-            raise self.fail(row, "the genesis event's stream must be the ledger id", header)
+            raise self.fail(
+                row,
+                "the genesis event's stream must be the ledger id",
+                header,
+                zh="创世事件的流必须是台账标识",
+            )
         key_id = self._payload(row, record).get("ledger_key")
         if not isinstance(key_id, str) or not _is_key_id(key_id):
-            raise self.fail(row, "genesis names no valid ledger key", header)
+            raise self.fail(
+                row,
+                "genesis names no valid ledger key",
+                header,
+                zh="创世事件没有给出有效的台账密钥",
+            )
         if self.v.anchor is not None and key_id != self.v.anchor:
             raise self.fail(
                 row,
                 f"genesis ledger key is {key_id}, but the trusted key is {self.v.anchor}",
                 header,
+                zh=f"创世事件的台账密钥是 {key_id}，但信任的密钥是 {self.v.anchor}",
             )
         self.report.keys[key_id] = KeyState(
             KeyId(key_id),
@@ -560,23 +679,39 @@ class _Walk:
         purposes = payload.get("purposes")
         replaces = payload.get("replaces")
         if not isinstance(key_id, str) or not _is_key_id(key_id):
-            raise self.fail(row, "key registration names no valid public key", header)
+            raise self.fail(
+                row,
+                "key registration names no valid public key",
+                header,
+                zh="密钥登记没有给出有效的公钥",
+            )
         if key_id in self.report.keys:
-            raise self.fail(row, f"key {key_id} is registered twice", header)
+            raise self.fail(
+                row, f"key {key_id} is registered twice", header, zh=f"密钥 {key_id} 登记了两次"
+            )
         if (
             not isinstance(purposes, list)
             or not purposes
             or not all(isinstance(purpose, str) for purpose in purposes)
         ):
-            raise self.fail(row, "key registration names no purposes", header)
+            raise self.fail(
+                row, "key registration names no purposes", header, zh="密钥登记没有给出用途"
+            )
         holder = payload.get("holder")
         if not isinstance(holder, str) or not holder:
-            raise self.fail(row, "key registration names no holder", header)
+            raise self.fail(
+                row, "key registration names no holder", header, zh="密钥登记没有给出持有人"
+            )
         position = header["seq"]
         if replaces is not None:
             old = self.report.keys.get(replaces) if isinstance(replaces, str) else None
             if old is None:
-                raise self.fail(row, f"key registration replaces unknown key {replaces}", header)
+                raise self.fail(
+                    row,
+                    f"key registration replaces unknown key {replaces}",
+                    header,
+                    zh=f"密钥登记所替换的密钥 {replaces} 未知",
+                )
             old.retired = position if old.retired is None else old.retired
         self.report.keys[key_id] = KeyState(
             KeyId(key_id), holder, frozenset(purposes), registered=position
@@ -587,7 +722,12 @@ class _Walk:
         key_id = payload.get("key")
         key = self.report.keys.get(key_id) if isinstance(key_id, str) else None
         if key is None:
-            raise self.fail(row, f"revocation of unknown key {payload.get('key')}", record.header)
+            raise self.fail(
+                row,
+                f"revocation of unknown key {payload.get('key')}",
+                record.header,
+                zh=f"所吊销的密钥 {payload.get('key')} 未知",
+            )
         key.revoked = record.header["seq"] if key.revoked is None else key.revoked
 
     def _check_checkpoint(self, checkpoint: Checkpoint, row: StoredRow) -> None:
@@ -601,6 +741,7 @@ class _Walk:
                 self.describe(
                     checkpoint.size,
                     f"checkpoint is of {checkpoint.origin!r}, not of {expected_origin!r}",
+                    zh=f"检查点属于 {checkpoint.origin!r}，而不是 {expected_origin!r}",
                 )
             )
         if checkpoint.root != root:
@@ -611,6 +752,8 @@ class _Walk:
                     f"the log's first {checkpoint.size} events do not match the signed "
                     f"checkpoint (tree head {to_digest(root)}, checkpoint says "
                     f"{to_digest(checkpoint.root)})",
+                    zh=f"日志的前 {checkpoint.size} 个事件与签名检查点不符（树根为 "
+                    f"{to_digest(root)}，检查点记为 {to_digest(checkpoint.root)}）",
                 )
             )
         self._check_signed(checkpoint, entry)
@@ -629,12 +772,14 @@ class _Walk:
                 self.describe(
                     checkpoint.size,
                     f"checkpoint at size {checkpoint.size} is not signed by a checkpoint key",
+                    zh=f"规模为 {checkpoint.size} 的检查点不是由检查点密钥签名的",
                 )
             )
         entry["ok"] = True
 
     def finish(self) -> None:
         """After the last row: checkpoints beyond the end mean the tail was removed."""
+        events = self.report.events
         for checkpoint in self.checkpoints[self.checkpoint_index :]:
             if checkpoint.size == 0:
                 continue
@@ -643,18 +788,30 @@ class _Walk:
             )
             raise _Stop(
                 Failure(
-                    self.report.events + 1,
+                    events + 1,
                     None,
                     None,
                     None,
                     None,
-                    f"the log ends at {self.report.events} events, but a signed checkpoint "
-                    f"covers {checkpoint.size}: events {self.report.events + 1} to "
+                    f"the log ends at {events} events, but a signed checkpoint "
+                    f"covers {checkpoint.size}: events {events + 1} to "
                     f"{checkpoint.size} were removed",
+                    problem_zh=f"日志只有 {events} 个事件，但签名检查点涵盖 {checkpoint.size} "
+                    f"个：事件 {events + 1} 至 {checkpoint.size} 已被删除",
                 )
             )
-        if self.report.events == 0:
-            raise _Stop(Failure(1, None, None, None, None, "the log is empty: no genesis event"))
+        if events == 0:
+            raise _Stop(
+                Failure(
+                    1,
+                    None,
+                    None,
+                    None,
+                    None,
+                    "the log is empty: no genesis event",
+                    problem_zh="日志为空：没有创世事件",
+                )
+            )
         self.report.tree_head = self.tree.root()
 
 
@@ -676,8 +833,10 @@ class _SparseWalk(_Walk):
         self.checkpoints = []  # the one checkpoint is checked by its proofs and at the end
         self.last = 0  # the position of the last event accepted
 
-    def fail(self, row: StoredRow, problem: str, header: dict[str, Any] | None = None) -> _Stop:
-        stop = super().fail(row, problem, header)
+    def fail(
+        self, row: StoredRow, problem: str, header: dict[str, Any] | None = None, *, zh: str
+    ) -> _Stop:
+        stop = super().fail(row, problem, header, zh=zh)
         seq = header.get("seq") if header is not None else None
         if type(seq) is int:  # name the event's own position, not "the one after the last"
             stop.failure = replace(stop.failure, position=seq)
@@ -687,19 +846,24 @@ class _SparseWalk(_Walk):
         seq = header["seq"]
         if self.last == 0 and seq != 1:
             raise self.fail(
-                row, f"the first event must be the genesis at position 1, got {seq}", header
+                row,
+                f"the first event must be the genesis at position 1, got {seq}",
+                header,
+                zh=f"第一个事件必须是序号 1 的创世事件，而不是序号 {seq}",
             )
         if seq <= self.last:
             raise self.fail(
                 row,
                 f"position {seq} appears again or out of order here (after {self.last})",
                 header,
+                zh=f"序号 {seq} 在此重复出现或顺序错乱（在 {self.last} 之后）",
             )
         if seq > self.checkpoint.size:
             raise self.fail(
                 row,
                 f"position {seq} is beyond the checkpoint's {self.checkpoint.size} events",
                 header,
+                zh=f"序号 {seq} 超出检查点的 {self.checkpoint.size} 个事件",
             )
         if seq == self.last + 1 and header["prev"] != self.prev:
             raise self.fail(
@@ -707,26 +871,41 @@ class _SparseWalk(_Walk):
                 f"previous hash is {header['prev']}, expected {self.prev} "
                 "(the event before was changed, removed or replaced)",
                 header,
+                zh=f"前一事件的哈希记为 {header['prev']}，应为 {self.prev}"
+                "（前一事件被修改、删除或替换）",
             )
 
     def _check_version(self, row: StoredRow, header: dict[str, Any]) -> None:
         last = self.versions.get(row.stream, 0)
         if row.version <= last:
             raise self.fail(
-                row, f"stream version {row.version} follows {last}: versions must increase", header
+                row,
+                f"stream version {row.version} follows {last}: versions must increase",
+                header,
+                zh=f"流版本 {row.version} 接在 {last} 之后：版本必须递增",
             )
 
     def _include(self, row: StoredRow, position: int, event_hash: bytes) -> None:
         proof = self.proofs.get(position)
         if proof is None:
-            raise _Stop(self.describe(position, f"no inclusion proof for position {position}"))
+            raise _Stop(
+                self.describe(
+                    position,
+                    f"no inclusion proof for position {position}",
+                    zh=f"没有序号 {position} 的包含证明",
+                )
+            )
         try:
             verify_inclusion(
                 event_hash, position - 1, self.checkpoint.size, proof, self.checkpoint.root
             )
         except ProofError as e:
             raise _Stop(
-                self.describe(position, f"not in the log the checkpoint signs: {e}")
+                self.describe(
+                    position,
+                    f"not in the log the checkpoint signs: {e}",
+                    zh=f"不在检查点所签署的日志中：{zh_text(e)}",
+                )
             ) from None
         self.last = position
 
@@ -735,7 +914,17 @@ class _SparseWalk(_Walk):
         included key events show valid for checkpoints at its size."""
         checkpoint = self.checkpoint
         if self.report.events == 0:
-            raise _Stop(Failure(1, None, None, None, None, "no event: the genesis is missing"))
+            raise _Stop(
+                Failure(
+                    1,
+                    None,
+                    None,
+                    None,
+                    None,
+                    "no event: the genesis is missing",
+                    problem_zh="没有事件：缺少创世事件",
+                )
+            )
         entry: dict[str, Any] = {"size": checkpoint.size, "origin": checkpoint.origin}
         self.report.checkpoints.append(entry)
         expected_origin = origin_of(self.report.ledger_id or "")
@@ -745,6 +934,7 @@ class _SparseWalk(_Walk):
                 self.describe(
                     checkpoint.size,
                     f"checkpoint is of {checkpoint.origin!r}, not of {expected_origin!r}",
+                    zh=f"检查点属于 {checkpoint.origin!r}，而不是 {expected_origin!r}",
                 )
             )
         self._check_signed(checkpoint, entry)

@@ -66,12 +66,16 @@ class _Builder:
         known = EVENT_TYPES.get(event_type)
         if known is None:
             raise RecordDecodeError(
-                f"event {record.seq} has type {event_type!r}, which this ledger does not know"
+                f"event {record.seq} has type {event_type!r}, which this ledger does not know",
+                zh=f"事件 {record.seq} 的类型 {event_type!r} 不是本台账认识的事件类型",
             )
         try:
             stream = UUID(header["stream"])
         except ValueError as e:
-            raise RecordDecodeError(f"event {record.seq}: stream is not a UUID") from e
+            raise RecordDecodeError(
+                f"event {record.seq}: stream is not a UUID",
+                zh=f"事件 {record.seq}：流标识不是 UUID",
+            ) from e
         stamp: Stamp = {
             "position": record.seq,
             "occurred_at": parse_time(header["occurred_at"]),
@@ -89,7 +93,8 @@ class _Builder:
             )
         except ValidationError as e:
             raise RecordDecodeError(
-                f"event {record.seq} ({event_type}): the payload does not match its type: {e}"
+                f"event {record.seq} ({event_type}): the payload does not match its type: {e}",
+                zh=f"事件 {record.seq}（{event_type}）：内容与其事件类型不符：{e}",
             ) from e
         handler = _HANDLERS.get(event_type)
         if handler is not None:

@@ -109,9 +109,12 @@ def write(c: Cursor, first_index: int, leaf_hashes: Sequence[bytes]) -> None:
     wanted = perfect_subtrees(0, first_index)
     found = _fetch(query, wanted)
     if len(found) != len(wanted):
+        held = _size(query)
         raise MissingNodeError(
             f"expected the tree to hold {first_index} leaves before this page, got "
-            f"{_size(query)}: the index skipped events; run `ledger rebuild`"
+            f"{held}: the index skipped events; run `ledger rebuild`",
+            zh=f"读索引的树在这批事件之前应有 {first_index} 个叶子，实有 {held} 个："
+            "读索引漏记了事件；请运行 `ledger rebuild`",
         )
     peaks = [(level, start, found[(level, start)]) for level, start in wanted]
     rows: list[tuple[int, int, bytes]] = []
@@ -160,7 +163,9 @@ class EventTree:
             if (level, start) not in found:
                 raise MissingNodeError(
                     f"expected the node of {2**level} leaves from {start} in the index's tree "
-                    f"of {self.size} leaves, got none; run `ledger rebuild`"
+                    f"of {self.size} leaves, got none; run `ledger rebuild`",
+                    zh=f"读索引的树（{self.size} 个叶子）中缺少自叶子 {start} 起、含 "
+                    f"{2**level} 个叶子的节点；请运行 `ledger rebuild`",
                 )
         cache.update((key, found[key]) for key in missing if key[0] >= CACHED_LEVEL)
         return [found[key] if key in found else cache[key] for key in keys]
@@ -235,7 +240,10 @@ def _resolve(tree: NodeSource, size: int | None, least: int) -> int:
     one beyond the tree when its nodes are read (:func:`_nodes_within`): a query saved."""
     size = tree.size if size is None else size
     if size < least:
-        raise ProofRangeError(f"expected a tree size of at least {least}, got {size}")
+        raise ProofRangeError(
+            f"expected a tree size of at least {least}, got {size}",
+            zh=f"树的规模至少应为 {least}，而不是 {size}",
+        )
     return size
 
 
@@ -250,7 +258,8 @@ def _nodes_within(
         current = tree.size
         if size > current:
             raise ProofRangeError(
-                f"expected a tree size from {least} to {current}, got {size}"
+                f"expected a tree size from {least} to {current}, got {size}",
+                zh=f"树的规模应在 {least} 至 {current} 之间，而不是 {size}",
             ) from None
         raise
 

@@ -26,6 +26,21 @@ class UnknownSubjectError(InputError):
     """A read command names something the index does not know."""
 
 
+_KIND_ZH = {
+    "member": "委员",
+    "body": "机构",
+    "matter": "议题",
+    "meeting": "会议",
+    "emergency": "临机处置",
+    "review": "责任追究",
+    "report": "报告",
+    "delegation": "委托",
+    "correction": "更正",
+}
+"""The index's kinds of subject (``index.LABELS``) as a Chinese reader names them (the CLI
+catalogue's ``kind.*`` words)."""
+
+
 @dataclass
 class Reader:
     """Answers read questions from the index, fetching events by storage row."""
@@ -38,12 +53,18 @@ class Reader:
         """A subject's id, from its id or its unique label (a matter's title, a member's name)."""
         found = self.index.subject(ref)
         if found is None:
+            matter = kind == "matter"
             raise UnknownSubjectError(
                 f"no {kind} {ref!r} in this ledger (give its id, or its exact and unique "
-                f"{'title' if kind == 'matter' else 'name'})"
+                f"{'title' if matter else 'name'})",
+                zh=f"本台账中没有{_KIND_ZH.get(kind, kind)} {ref!r}（请给出其标识，或其完整且唯一的"
+                f"{'标题' if matter else '姓名'}）",
             )
         if found[1] != kind:
-            raise UnknownSubjectError(f"{ref!r} is a {found[1]}, not a {kind}")
+            raise UnknownSubjectError(
+                f"{ref!r} is a {found[1]}, not a {kind}",
+                zh=f"{ref!r} 是{_KIND_ZH.get(found[1], found[1])}，不是{_KIND_ZH.get(kind, kind)}",
+            )
         return found[0]
 
     def matter_file(self, ref: str, as_of: datetime | None = None) -> MatterFile:
@@ -53,8 +74,10 @@ class Reader:
         rows = self.rows_at(self.index.rows_for(matter, format_time(moment)))
         file = MatterFile(UUID(matter), rows, moment)
         if not file.exists:
+            when = format_time(moment)
             raise UnknownSubjectError(
-                f"matter {ref!r} was not yet on the record at {format_time(moment)}"
+                f"matter {ref!r} was not yet on the record at {when}",
+                zh=f"截至 {when}，议题 {ref!r} 尚未记入台账",
             )
         return file
 

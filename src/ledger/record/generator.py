@@ -557,7 +557,9 @@ class CountyYear:
 
     def __init__(self, size: int = 1, seed: int = 2026) -> None:
         if size < 1:
-            raise InputError(f"size must be 1 or more, got {size}")
+            raise InputError(
+                f"size must be 1 or more, got {size}", zh=f"规模须为 1 或以上，而不是 {size}"
+            )
         self.size = size
         self.rng = random.Random(seed)
         self.start = moment(START, 8, 0)

@@ -46,7 +46,10 @@ class ContentStore:
         returned to be kept (by :meth:`put`) once the act that names it has landed."""
         if material.startswith("sha256:"):
             if not is_digest(material):
-                raise InputError(f"{material!r} is not a sha256 digest (64 lowercase hex digits)")
+                raise InputError(
+                    f"{material!r} is not a sha256 digest (64 lowercase hex digits)",
+                    zh=f"{material!r} 不是 sha256 摘要（应为 64 位小写十六进制数字）",
+                )
             return Digest(material), None
         path = Path(material)
         if not path.is_absolute() and base is not None:
@@ -54,8 +57,14 @@ class ContentStore:
         try:
             size = path.stat().st_size
             if size > MAX_MATERIAL_BYTES:
-                raise InputError(f"material {path} is larger than {MAX_MATERIAL_BYTES} bytes")
+                raise InputError(
+                    f"material {path} is larger than {MAX_MATERIAL_BYTES} bytes",
+                    zh=f"材料 {path} 超过 {MAX_MATERIAL_BYTES} 字节",
+                )
             data = path.read_bytes()
         except OSError as e:
-            raise InputError(f"material file {path} cannot be read: {e.strerror}") from e
+            raise InputError(
+                f"material file {path} cannot be read: {e.strerror}",
+                zh=f"无法读取材料文件 {path}：{e.strerror}",
+            ) from e
         return sha256(data), data

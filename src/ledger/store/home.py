@@ -89,19 +89,29 @@ class LedgerHome:
         except FileNotFoundError:
             raise LedgerNotFoundError(
                 f"no ledger in {self.path} (no ledger.json): run 'ledger init' there, "
-                "or point --home / LEDGER_HOME at an existing ledger"
+                "or point --home / LEDGER_HOME at an existing ledger",
+                zh=f"{self.path} 中没有台账（没有 ledger.json）：请在该目录运行 'ledger init'，"
+                "或用 --home / LEDGER_HOME 指向已有的台账",
             ) from None
         except OSError as e:
-            raise InputError(f"cannot read {self.config_path}: {e.strerror}") from e
+            raise InputError(
+                f"cannot read {self.config_path}: {e.strerror}",
+                zh=f"无法读取 {self.config_path}：{e.strerror}",
+            ) from e
         try:
             return LedgerConfig.model_validate_json(text)
         except ValidationError as e:
-            raise InputError(f"{self.config_path} is not a valid ledger configuration: {e}") from e
+            raise InputError(
+                f"{self.config_path} is not a valid ledger configuration: {e}",
+                zh=f"{self.config_path} 不是有效的台账配置：{e}",
+            ) from e
 
     def create(self, config: LedgerConfig) -> None:
         """Write ``ledger.json`` for a new ledger, refusing to replace one."""
         if self.exists():
-            raise LedgerExistsError(f"a ledger already lives in {self.path}")
+            raise LedgerExistsError(
+                f"a ledger already lives in {self.path}", zh=f"{self.path} 中已有台账"
+            )
         self.path.mkdir(parents=True, exist_ok=True)
         self._write_atomic(self.config_path, config.model_dump_json(indent=2) + "\n")
 
@@ -123,10 +133,16 @@ class LedgerHome:
         """Load the private key of ``key_id`` from this home."""
         path = self.key_path(key_id)
         if not path.exists():
-            raise KeyFileError(f"the private key of {key_id} is not in {self.keys_dir}")
+            raise KeyFileError(
+                f"the private key of {key_id} is not in {self.keys_dir}",
+                zh=f"{self.keys_dir} 中没有 {key_id} 的私钥",
+            )
         key = SigningKey.load(path, passphrase)
         if key.key_id != key_id:
-            raise KeyFileError(f"{path} holds {key.key_id}, expected {key_id}")
+            raise KeyFileError(
+                f"{path} holds {key.key_id}, expected {key_id}",
+                zh=f"{path} 中的密钥是 {key.key_id}，应为 {key_id}",
+            )
         return key
 
     def key_is_encrypted(self, key_id: str) -> bool:

@@ -36,15 +36,22 @@ def postgres_env(url: str, ledger_id: UUID) -> dict[str, str]:
     if parts.scheme not in ("postgresql", "postgres"):
         raise StoreURLError(
             f"unsupported store {url!r}: give a postgresql://user@host:port/database URL, "
-            "or no --store for the home's SQLite file"
+            "or no --store for the home's SQLite file",
+            zh=f"不支持的存储 {url!r}：请给出 postgresql://user@host:port/database 形式的 URL，"
+            "或不加 --store，使用目录中的 SQLite 文件",
         )
     database = parts.path.lstrip("/")
     if not database or not parts.hostname:
-        raise StoreURLError(f"store URL {url!r} needs a host and a database name")
+        raise StoreURLError(
+            f"store URL {url!r} needs a host and a database name",
+            zh=f"存储 URL {url!r} 须包含主机和数据库名",
+        )
     try:
         port = parts.port or 5432
     except ValueError as e:
-        raise StoreURLError(f"store URL {url!r} has a bad port") from e
+        raise StoreURLError(
+            f"store URL {url!r} has a bad port", zh=f"存储 URL {url!r} 的端口无效"
+        ) from e
     return {
         "PERSISTENCE_MODULE": "eventsourcing.postgres",
         "POSTGRES_DBNAME": database,
@@ -79,7 +86,8 @@ def ensure_postgres_schema(env: dict[str, str]) -> None:
                 )
             )
     except psycopg.Error as e:
+        where = f"{env['POSTGRES_HOST']}:{env['POSTGRES_PORT']}/{env['POSTGRES_DBNAME']}"
         raise StoreUnavailableError(
-            f"cannot reach PostgreSQL at {env['POSTGRES_HOST']}:{env['POSTGRES_PORT']}"
-            f"/{env['POSTGRES_DBNAME']}: {str(e).strip()}"
+            f"cannot reach PostgreSQL at {where}: {str(e).strip()}",
+            zh=f"无法连接 {where} 上的 PostgreSQL：{str(e).strip()}",
         ) from e
