@@ -267,6 +267,20 @@ CATALOGUE: Final[Mapping[str, Text]] = {
         "读索引已由 {events} 个事件重建，用时 {seconds:.1f} 秒",
     ),
     # --- migrate (cli/migrate.py) ---------------------------------------------------------------
+    "migrate.progress": Text("copying and verifying", "正在复制并核验"),
+    "migrate.done": Text(
+        "ledger {ledger}: {events} events copied and verified; ledger.json names the new store",
+        "台账 {ledger}：{events} 个事件已复制并核验无误；ledger.json 已指向新存储",
+    ),
+    "migrate.checkpoint": Text(
+        "size {size}, equal to the copy's head", "规模 {size}，与副本链头一致"
+    ),
+    "field.old_store": Text("old store", "原存储"),
+    "migrate.old_store": Text(
+        "The old store is left in place, its rows untouched; new writes to it are refused. "
+        "Remove it when you no longer need it: {hint}",
+        "原存储保留原处，其中各行未作改动；此后写入一律拒绝。不再需要时可自行删除：{hint}",
+    ),
     # --- log and verify ------------------------------------------------------------------------
     "verify.progress": Text("verifying", "正在核验"),
     "verify.ok": Text(

@@ -30,6 +30,7 @@ STATE_FILE = "witness.json"
 KEY_FILE = "witness.key"
 LOCK_FILE = "witness.lock"
 EVIDENCE_DIR = "evidence"
+MAX_INPUT_BYTES = 1024 * 1024  # a checkpoint is a few hundred bytes; a proof, 63 hashes at most
 
 
 def dir_option(function: F) -> F:
@@ -198,13 +199,18 @@ def _load_state(cli: CliContext, wdir: Path) -> WitnessState:
 
 
 def _read(cli: CliContext, path: Path) -> str:
-    """A file's text; a missing, unreadable or non-UTF-8 file is bad input (exit 2)."""
+    """A file's text; a missing, unreadable, oversized or non-UTF-8 file is bad input (exit 2)."""
     from ledger.integrity.witness import WitnessInputError
 
     try:
-        return path.read_text(encoding="utf-8")
+        with open(path, "rb") as f:
+            data = f.read(MAX_INPUT_BYTES + 1)  # bounded: these files may come from the log
     except OSError as e:
         raise WitnessInputError(cli.t("error.cannot_read", path=path, reason=e.strerror)) from e
+    if len(data) > MAX_INPUT_BYTES:
+        raise WitnessInputError(cli.t("error.too_large", path=path, limit=MAX_INPUT_BYTES))
+    try:
+        return data.decode("utf-8")
     except UnicodeDecodeError as e:
         raise WitnessInputError(
             cli.t("error.not_valid", path=path, format="UTF-8 text", error=e)

@@ -22,6 +22,7 @@ SIGNATURE_LINE_PREFIX = "\u2014 "  # signed-note: an em dash and a space
 # signature), and a witness's Ed25519 cosignature (key hash || timestamp || signature, C2SP
 # tlog-cosignature, checked by ledger.integrity.witness); other lines are ignored when verifying.
 SIGNATURE_BLOB_SIZES = (4 + 64, 4 + 8 + 64)
+MAX_TREE_SIZE = 2**64 - 1  # tree sizes are uint64 (tlog-tiles, tlog-witness): at most 20 digits
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +97,11 @@ def parse_checkpoint(text: str) -> Checkpoint:
         size_text != "0" and size_text.startswith("0")
     ):
         raise CheckpointFormatError(f"tree size must be a decimal integer, got {size_text!r}")
+    if len(size_text) > len(str(MAX_TREE_SIZE)) or int(size_text) > MAX_TREE_SIZE:
+        raise CheckpointFormatError(
+            f"tree size must be at most {MAX_TREE_SIZE}, got {len(size_text)} digits",
+            zh=f"树的规模至多为 {MAX_TREE_SIZE}，而这里有 {len(size_text)} 位数字",
+        )
     try:
         root = base64.b64decode(root_text, validate=True)
     except ValueError as e:  # binascii.Error, or non-ASCII text

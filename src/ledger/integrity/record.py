@@ -223,7 +223,7 @@ def head_of(state: bytes) -> ChainHead:
     try:
         header = parse_json(header_bytes)
         return ChainHead(int(header["seq"]), leaf_hash(header_bytes), str(header["recorded_at"]))
-    except (ValueError, KeyError, TypeError) as e:
+    except (ValueError, KeyError, TypeError, RecursionError) as e:  # too deep: RecursionError
         raise RecordDecodeError(f"the newest stored record does not decode: {e}") from e
 
 

@@ -35,6 +35,7 @@ from typing import Any, NamedTuple
 
 from ledger.errors import CheckpointFormatError, InputError, IntegrityError
 from ledger.integrity.checkpoint import (
+    MAX_TREE_SIZE,
     Checkpoint,
     NoteSignature,
     parse_checkpoint,
@@ -280,7 +281,7 @@ def parse_proof(text: str) -> SubmittedProof:
 def _proof_from_json(text: str) -> SubmittedProof:
     try:
         document = json.loads(text)
-    except ValueError as e:
+    except (ValueError, RecursionError) as e:  # nested too deep: RecursionError
         raise WitnessInputError(f"the proof is not valid JSON: {e}") from e
     if not isinstance(document, dict) or set(document) != _PROOF_FIELDS:
         got = sorted(document) if isinstance(document, dict) else type(document).__name__
@@ -300,8 +301,12 @@ def _proof_from_json(text: str) -> SubmittedProof:
 
 
 def _size(field: str, value: Any) -> int:
-    if type(value) is not int or value < 0:
-        raise WitnessInputError(f"{field} must be a tree size (an integer >= 0), got {value!r}")
+    if type(value) is not int or not 0 <= value <= MAX_TREE_SIZE:
+        shown = repr(value)[:40]
+        raise WitnessInputError(
+            f"{field} must be a tree size (an integer from 0 to {MAX_TREE_SIZE}), got {shown}",
+            zh=f"{field} 应为树的规模（0 至 {MAX_TREE_SIZE} 的整数），而不是 {shown}",
+        )
     return value
 
 
@@ -330,7 +335,12 @@ def _proof_from_lines(text: str) -> SubmittedProof:
     if not (size_text.isascii() and size_text.isdigit()) or (
         size_text != "0" and size_text.startswith("0")
     ):
-        raise WitnessInputError(f"old size must be a decimal integer, got {size_text!r}")
+        raise WitnessInputError(f"old size must be a decimal integer, got {size_text[:40]!r}")
+    if len(size_text) > len(str(MAX_TREE_SIZE)) or int(size_text) > MAX_TREE_SIZE:
+        raise WitnessInputError(
+            f"old size must be at most {MAX_TREE_SIZE}, got {len(size_text)} digits",
+            zh=f"原规模至多为 {MAX_TREE_SIZE}，而这里有 {len(size_text)} 位数字",
+        )
     hashes = []
     for i, line in enumerate(lines[1:], start=2):
         try:
@@ -418,7 +428,7 @@ class WitnessState:
             origins = [log.origin for log in state.logs]
             if len(set(origins)) != len(origins):
                 raise ValueError(f"a log is listed twice: {origins}")
-        except (ValueError, KeyError, TypeError, AttributeError) as e:
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as e:
             raise WitnessInputError(f"not a witness state file ({STATE_FORMAT}): {e}") from e
         return state
 

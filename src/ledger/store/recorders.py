@@ -5,14 +5,23 @@ MODE``), but it reads nothing back inside that lock. A hash chain needs exactly 
 it is when the batch is written. These subclasses take the lock first, read the newest record,
 seal the drafts after it, and insert, all in one transaction. Two writers therefore never attach
 to the same head: the chain cannot fork, and a batch lands whole or not at all.
+
+Moving a ledger to another store (``ledger.store.migration``) needs three more things of a
+recorder, each in the store's own dialect: to hold the write lock while the rows are read
+(:meth:`writes_held`), and then to refuse every later insert into the old store
+(``retire``); and to take **already-sealed** rows byte for byte, with their storage ids, into an
+empty store in one transaction, reading them back before it commits (:meth:`sealed_load`).
+Sealing them again would give them new recording times, hashes and signatures: a different log.
 """
 
 from __future__ import annotations
 
 import hashlib
 import sqlite3
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, Protocol
+from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError as StoreIntegrityError
 from eventsourcing.persistence import Notification, OperationalError, StoredEvent
@@ -20,15 +29,38 @@ from eventsourcing.postgres import PostgresAggregateRecorder, PostgresApplicatio
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
 from psycopg import Cursor
 from psycopg.rows import DictRow
-from psycopg.sql import SQL, Identifier
+from psycopg.sql import SQL, Composed, Identifier, Literal
 
 from ledger.errors import InputError
 from ledger.integrity.record import ChainHead, Sealer, head_of
+from ledger.integrity.verify import StoredRow
 from ledger.store.mapper import DraftStoredEvent
+
+RETIRE_TRIGGER = "ledger_moved"
+"""The trigger that refuses inserts into a store a ledger has moved away from."""
 
 
 class ReadOnlyLedgerError(InputError):
     """A write was attempted without the office's signing key loaded."""
+
+
+class StoreNotEmptyError(InputError):
+    """A store asked to receive a copy of a ledger already holds events; nothing was written."""
+
+
+class SealedLoad(Protocol):
+    """Already-sealed rows going into an empty store, inside one transaction (see
+    :meth:`SealingSQLiteRecorder.sealed_load`)."""
+
+    def insert(self, rows: Sequence[StoredRow]) -> None:
+        """Insert rows exactly as given: storage id, stream, version, topic and state bytes."""
+
+    def rows(self, page: int = 1000) -> Iterator[list[StoredRow]]:
+        """The rows inserted so far, read back through the same transaction, in log order."""
+
+
+Retire = Callable[[str], None]
+"""Given a message, makes the store refuse every later insert with it (once committed)."""
 
 
 def _seal(
@@ -108,6 +140,87 @@ class SealingSQLiteRecorder(SQLiteApplicationRecorder):
                 raise OperationalError(e) from e
         return ids
 
+    @contextmanager
+    def writes_held(self) -> Iterator[Retire]:
+        """Hold the database's write lock (``BEGIN IMMEDIATE``) while the block runs: other
+        writers wait, readers go on. The function yielded retires the store: a trigger that
+        refuses every insert with the message given, committed when the block ends."""
+        table = self.events_table_name
+        with self._immediate() as cursor:
+
+            def retire(message: str) -> None:
+                quoted = message.replace("'", "''")
+                cursor.execute(
+                    f"CREATE TRIGGER IF NOT EXISTS {RETIRE_TRIGGER} BEFORE INSERT ON {table} "
+                    f"BEGIN SELECT RAISE(ABORT, '{quoted}'); END"
+                )
+
+            yield retire
+
+    @contextmanager
+    def sealed_load(self) -> Iterator[SealedLoad]:
+        """One transaction under the write lock on a store that must be empty
+        (:class:`StoreNotEmptyError` otherwise): rows go in with their own rowids, and are
+        committed only if the block ends without an exception. A process killed inside the
+        block leaves the store as empty as it found it."""
+        table = self.events_table_name
+        with self._immediate() as cursor:
+            cursor.execute(f"SELECT max(rowid) FROM {table}")
+            (highest,) = cursor.fetchone()
+            if highest is not None:
+                raise StoreNotEmptyError(
+                    f"the target store already holds events (up to storage row {highest}); "
+                    "nothing was written",
+                    zh=f"目标存储中已有事件（直到存储行 {highest}）；未写入任何内容",
+                )
+            yield _SQLiteLoad(cursor, table)
+
+    @contextmanager
+    def _immediate(self) -> Iterator[sqlite3.Cursor]:
+        with self.datastore.get_connection(commit=True) as connection:
+            raw: sqlite3.Connection = connection._sqlite_conn
+            cursor = raw.cursor()
+            try:
+                cursor.execute("BEGIN IMMEDIATE")
+                try:
+                    yield cursor
+                except BaseException:
+                    raw.rollback()
+                    raise
+                raw.commit()
+            except sqlite3.OperationalError as e:
+                raise OperationalError(e) from e
+
+
+class _SQLiteLoad:
+    """Sealed rows into eventsourcing's SQLite table: stream ids as hex text (as eventsourcing
+    writes them), rowids given explicitly (notification ids are rowids)."""
+
+    def __init__(self, cursor: sqlite3.Cursor, table: str) -> None:
+        self.cursor = cursor
+        self.table = table
+
+    def insert(self, rows: Sequence[StoredRow]) -> None:
+        self.cursor.executemany(
+            f"INSERT INTO {self.table} (rowid, originator_id, originator_version, topic, state) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [(r.row, UUID(r.stream).hex, r.version, r.topic, r.state) for r in rows],
+        )
+
+    def rows(self, page: int = 1000) -> Iterator[list[StoredRow]]:
+        after = 0
+        while True:
+            self.cursor.execute(
+                f"SELECT rowid, originator_id, originator_version, topic, state "
+                f"FROM {self.table} WHERE rowid > ? ORDER BY rowid LIMIT ?",
+                (after, page),
+            )
+            found = self.cursor.fetchall()
+            if not found:
+                return
+            yield [StoredRow(r[0], str(UUID(r[1])), r[2], r[3], bytes(r[4])) for r in found]
+            after = found[-1][0]
+
 
 class SealingPostgresRecorder(PostgresApplicationRecorder):
     """PostgreSQL recorder that seals after taking eventsourcing's table lock."""
@@ -161,3 +274,116 @@ class SealingPostgresRecorder(PostgresApplicationRecorder):
             self._notify_channel(curs)
             PostgresAggregateRecorder._insert_stored_events(self, curs, sealed)
             return [r["notification_id"] for r in curs.fetchall()]
+
+    @contextmanager
+    def writes_held(self) -> Iterator[Retire]:
+        """Hold eventsourcing's table lock (``LOCK TABLE ... IN EXCLUSIVE MODE``) while the
+        block runs: other writers wait, readers go on. The function yielded retires the store:
+        a trigger that refuses every insert with the message given (SQLSTATE 23000, which
+        writers report as a conflict to retry), committed when the block ends."""
+        schema = Identifier(self.datastore.schema)
+        table = Identifier(self.events_table_name)
+        name = Identifier(RETIRE_TRIGGER)
+        with (
+            self.datastore.get_connection() as conn,
+            conn.transaction(),
+            conn.cursor() as curs,
+        ):
+            self._lock_table(curs)
+
+            def retire(message: str) -> None:
+                curs.execute(
+                    SQL(
+                        "CREATE OR REPLACE FUNCTION {0}.{1}() RETURNS trigger LANGUAGE plpgsql "
+                        "AS $ledger$BEGIN RAISE EXCEPTION USING "
+                        "ERRCODE = 'integrity_constraint_violation', MESSAGE = {2}; END$ledger$"
+                    ).format(schema, name, Literal(message)),
+                    prepare=False,
+                )
+                curs.execute(
+                    SQL("DROP TRIGGER IF EXISTS {0} ON {1}.{2}").format(name, schema, table),
+                    prepare=False,
+                )
+                curs.execute(
+                    SQL(
+                        "CREATE TRIGGER {2} BEFORE INSERT ON {0}.{1} "
+                        "FOR EACH STATEMENT EXECUTE FUNCTION {0}.{2}()"
+                    ).format(schema, table, name),
+                    prepare=False,
+                )
+
+            yield retire
+
+    @contextmanager
+    def sealed_load(self) -> Iterator[SealedLoad]:
+        """One transaction under the table lock on a store that must be empty
+        (:class:`StoreNotEmptyError` otherwise): rows go in by ``COPY`` with their own
+        notification ids, the id sequence is moved past them, and all is committed only if the
+        block ends without an exception. A process killed inside the block leaves the store as
+        empty as it found it (PostgreSQL rolls back a transaction whose client went away)."""
+        qualified = SQL("{0}.{1}").format(
+            Identifier(self.datastore.schema), Identifier(self.events_table_name)
+        )
+        with (
+            self.datastore.get_connection() as conn,
+            conn.transaction(),
+            conn.cursor() as curs,
+        ):
+            self._lock_table(curs)
+            curs.execute(SQL("SELECT max(notification_id) AS highest FROM {0}").format(qualified))
+            row = curs.fetchone()
+            highest = row["highest"] if row else None
+            if highest is not None:
+                raise StoreNotEmptyError(
+                    f"the target store already holds events (up to notification id {highest}); "
+                    "nothing was written",
+                    zh=f"目标存储中已有事件（直到通知编号 {highest}）；未写入任何内容",
+                )
+            yield _PostgresLoad(curs, qualified)
+            # notification_id is a bigserial: its sequence must go on after the copied ids.
+            curs.execute(
+                SQL(
+                    "SELECT setval(pg_get_serial_sequence(%s, 'notification_id'), "
+                    "(SELECT max(notification_id) FROM {0}))"
+                ).format(qualified),
+                (qualified.as_string(curs),),
+            )
+
+
+class _PostgresLoad:
+    """Sealed rows into eventsourcing's PostgreSQL table by ``COPY``, notification ids given."""
+
+    def __init__(self, cursor: Cursor[DictRow], qualified: Composed) -> None:
+        self.cursor = cursor
+        self.qualified = qualified
+
+    def insert(self, rows: Sequence[StoredRow]) -> None:
+        statement = SQL(
+            "COPY {0} (notification_id, originator_id, originator_version, topic, state) FROM STDIN"
+        ).format(self.qualified)
+        with self.cursor.copy(statement) as copy:
+            for r in rows:
+                copy.write_row((r.row, UUID(r.stream), r.version, r.topic, r.state))
+
+    def rows(self, page: int = 1000) -> Iterator[list[StoredRow]]:
+        statement = SQL(
+            "SELECT notification_id, originator_id, originator_version, topic, state FROM {0} "
+            "WHERE notification_id > %s ORDER BY notification_id LIMIT %s"
+        ).format(self.qualified)
+        after = 0
+        while True:
+            self.cursor.execute(statement, (after, page))
+            found = self.cursor.fetchall()
+            if not found:
+                return
+            yield [
+                StoredRow(
+                    r["notification_id"],
+                    str(r["originator_id"]),
+                    r["originator_version"],
+                    r["topic"],
+                    bytes(r["state"]),
+                )
+                for r in found
+            ]
+            after = found[-1]["notification_id"]
