@@ -407,8 +407,18 @@ def test_a_rebuild_cut_short_leaves_the_old_index(
         county.rebuild_index()
     monkeypatch.undo()
     assert county.index().dump() == before
-    leftovers = [p.name for p in county.home.path.iterdir() if "rebuild" in p.name]
+    leftovers = [p.name for p in county.home.path.iterdir() if p.name.endswith(".rebuild")]
     assert leftovers == []
+
+
+def test_a_rebuild_clears_what_a_killed_one_left(county: LedgerService, clock: Clock) -> None:
+    record(county, clock, meeting(NAMED, OPINIONS, "adopted")[:9])
+    killed = county.home.path / ".index.sqlite.0123abcd.rebuild"  # as SIGKILL leaves them
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(killed) + suffix).write_bytes(b"half an index")
+    county.rebuild_index().close()
+    left = [p.name for p in county.home.path.iterdir() if ".rebuild" in p.name]
+    assert left == [".index.rebuild.lock"]
 
 
 def _with_ids(act: dict[str, Any], ids: dict[str, str]) -> dict[str, Any]:

@@ -383,22 +383,29 @@ class LedgerService:
 
     def rebuild_index(self, on_progress: Callable[[int], None] | None = None) -> LedgerIndex:
         """Build the read index again from the events alone, into a new file that replaces the
-        old one only once it is complete (a rebuild cut short leaves the old index in place)."""
+        old one only once it is complete (a rebuild cut short leaves the old index in place).
+        Rebuilds take turns; each first clears what a rebuild killed earlier left behind."""
+        import fcntl
+
         final = self.home.index_path
-        building = final.with_name(f".{final.name}.{uuid4().hex}.rebuild")
-        try:
-            index = LedgerIndex(building, bulk=True)
+        with open(self.home.path / ".index.rebuild.lock", "a+b") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, or the process dies
+            for leftover in self.home.path.glob(f".{final.name}.*.rebuild*"):
+                leftover.unlink(missing_ok=True)
+            building = final.with_name(f".{final.name}.{uuid4().hex}.rebuild")
             try:
-                self._catch_up(index, on_progress)
-                index.finish_bulk()
+                index = LedgerIndex(building, bulk=True)
+                try:
+                    self._catch_up(index, on_progress)
+                    index.finish_bulk()
+                finally:
+                    index.close()
+                for suffix in ("-wal", "-shm"):
+                    Path(str(final) + suffix).unlink(missing_ok=True)
+                os.replace(building, final)
             finally:
-                index.close()
-            for suffix in ("-wal", "-shm"):
-                Path(str(final) + suffix).unlink(missing_ok=True)
-            os.replace(building, final)
-        finally:
-            for suffix in ("", "-wal", "-shm"):
-                Path(str(building) + suffix).unlink(missing_ok=True)
+                for suffix in ("", "-wal", "-shm"):
+                    Path(str(building) + suffix).unlink(missing_ok=True)
         return LedgerIndex(final)
 
     def _catch_up(self, index: LedgerIndex, on_progress: Callable[[int], None] | None) -> None:
