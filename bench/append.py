@@ -37,7 +37,7 @@ from ledger.domain.events import OFFICE
 from ledger.domain.member import Member, MemberRegistered
 from ledger.integrity.canonical import canonical_bytes
 from ledger.integrity.digest import leaf_hash
-from ledger.integrity.record import head_of, record_message
+from ledger.integrity.record import FORMAT, head_of, record_message
 from ledger.store.application import LedgerApplication
 
 TARGET = 1.5  # ledger cost per event / bare eventsourcing cost per event
@@ -268,7 +268,7 @@ def component_costs(n: int = 2000) -> None:
         draft = stored.draft  # type: ignore[attr-defined]
         head = app.head()
         header = {
-            "format": "ledger.event/1",
+            "format": FORMAT,
             "ledger": sealer.ledger_id,
             "seq": 51,
             "prev": "sha256:" + "ab" * 32,
@@ -279,6 +279,7 @@ def component_costs(n: int = 2000) -> None:
             "recorded_at": draft.occurred_at,
             "actor": OFFICE,
             "payload": draft.commitment,
+            "signers": [],
         }
         header_bytes = canonical_bytes(header)
         message = record_message(leaf_hash(header_bytes))

@@ -18,7 +18,8 @@ import pytest
 from ledger.archive.read import open_archive
 from ledger.archive.verify import verify_archive
 from ledger.errors import LedgerError
-from tests.archive.conftest import County, members, rebuild, run, standalone
+from ledger.integrity.canonical import canonical_bytes
+from tests.archive.conftest import County, Demo, members, rebuild, run, standalone
 
 Change = Callable[[dict[str, bytes]], dict[str, bytes]]
 FUZZ = int(os.environ.get("LEDGER_FUZZ", "40"))  # random edits per member
@@ -122,6 +123,21 @@ def _swap_records(a: int, b: int) -> Change:
         lines = _record_lines(content)
         first, second = lines[3 * a : 3 * a + 3], lines[3 * b : 3 * b + 3]
         lines[3 * a : 3 * a + 3], lines[3 * b : 3 * b + 3] = second, first
+        return _set_records(content, lines)
+
+    return change
+
+
+def _drop_act_signatures() -> Change:
+    """The first record with an act signature loses it: the header (hashed) is untouched, so
+    only the header's ``signers`` shows what the seal should hold."""
+
+    def change(content: dict[str, bytes]) -> dict[str, bytes]:
+        lines = _record_lines(content)
+        at = next(i for i in range(1, len(lines), 3) if b'"role":"act"' in lines[i])
+        seal = json.loads(lines[at])
+        seal["sigs"] = [s for s in seal["sigs"] if s["role"] == "record"]
+        lines[at] = canonical_bytes(seal)
         return _set_records(content, lines)
 
     return change
@@ -273,6 +289,23 @@ def test_a_forgers_edit_is_caught(county: County, tmp_path: Path, attack: str) -
         forged, "--trusted-key", county.key, workdir=tmp_path / "sa", script_from=county.whole
     )
     assert done.returncode == expected, done.stdout + done.stderr
+
+
+def test_a_removed_act_signature_is_caught(demo: Demo, tmp_path: Path) -> None:
+    """A member's own signature taken off their act (the demo's members sign their votes and
+    opinions; the small county ledger has none): both verifiers name it, the standalone one
+    reading only format.md's rule that the header's signers lists the act signatures."""
+    forged = rebuild(
+        demo.whole, tmp_path / "unsigned.zip", _drop_act_signatures(), fix_manifest=True
+    )
+    result = run("verify-archive", str(forged), "--trusted-key", demo.key)
+    assert result.exit_code == 1, result.stdout + result.stderr
+    assert "problem:  the header lists signer ed25519:" in result.stdout + result.stderr
+    done = standalone(forged, "--trusted-key", demo.key, workdir=tmp_path / "sa")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "the signatures are not one record signature then one act signature" in (
+        done.stdout + done.stderr
+    )
 
 
 def _pop_then_add(name: str) -> Change:

@@ -6,7 +6,9 @@ from __future__ import annotations
 import base64
 import contextlib
 import hashlib
+import re
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 from itertools import pairwise
 from typing import Any
@@ -406,3 +408,49 @@ def test_recording_time_is_utc_with_microseconds() -> None:
 def test_sealer_refuses_draft_of_another_ledger() -> None:
     with pytest.raises(ValueError, match=f"draft for ledger other, sealer of {LEDGER}"):
         _sealer().seal(None, [_draft(ledger="other")])
+
+
+# --- signers: the header's list of the act signatures (ledger.event/2) -------------------------
+
+
+def test_header_lists_the_act_signers_the_seal_carries() -> None:
+    record = decode_record(VALID)
+    assert record.header["signers"] == [MEMBER_KEY.key_id]
+    assert [s.key for s in record.signatures[1:]] == record.header["signers"]
+    assert "signers" not in act_of_header(record.header)  # members sign before it is written
+
+
+def test_unsigned_act_lists_no_signers() -> None:
+    record = decode_record(_sealer().seal(None, [_draft()])[0])
+    assert record.header["signers"] == []
+    assert [s.role for s in record.signatures] == ["record"]
+
+
+def test_sealer_refuses_two_act_signatures_by_one_key() -> None:
+    draft = _draft(signer=MEMBER_KEY)
+    twice = replace(draft, endorsements=draft.endorsements * 2)
+    with pytest.raises(ValueError, match="two act signatures by one key"):
+        _sealer().seal(None, [twice])
+
+
+@pytest.mark.parametrize(
+    ("signers", "problem"),
+    [
+        ("ed25519:x", "header 'signers' must be a list of key ids"),
+        ([1], "header 'signers' must be a list of key ids"),
+        (["b", "a"], "header 'signers' must be sorted, without repetition"),
+        (["a", "a"], "header 'signers' must be sorted, without repetition"),
+    ],
+)
+def test_malformed_signers_are_refused(signers: object, problem: str) -> None:
+    with pytest.raises(RecordDecodeError, match=re.escape(problem)):
+        decode_record(_with(header=_set("signers", signers)))
+
+
+def test_a_format_1_record_is_refused_naming_its_format() -> None:
+    old = _with(header=lambda h: {**_drop("signers")(h), "format": "ledger.event/1"})
+    expected = "record format 'ledger.event/1' is not readable by this version"
+    with pytest.raises(RecordDecodeError, match=re.escape(expected)):
+        decode_record(old)
+    with pytest.raises(RecordDecodeError, match=re.escape(expected)):
+        head_of(old)  # nothing is appended to a ledger of format 1

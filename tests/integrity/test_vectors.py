@@ -183,7 +183,10 @@ def test_record_header_holds_inputs_and_position(record: dict[str, Any]) -> None
     fields = json.loads(header)
     for name in ("stream", "version", "type", "occurred_at", "recorded_at", "actor", "seq"):
         assert fields[name] == record[name]
-    assert fields["format"] == "ledger.event/1"
+    assert fields["format"] == "ledger.event/2"
+    # signers: the key ids of the act signatures the seal carries, sorted (docs/format.md 2.1).
+    act_key = record["act_key"]
+    assert fields["signers"] == ([RECORDS["keys"][act_key]["key_id"]] if act_key else [])
     assert fields["ledger"] == RECORDS["ledger"]
     assert fields["payload"] == record["expected"]["commitment"]
 
@@ -246,6 +249,8 @@ def test_record_seal_holds_hash_and_signatures_record_first(record: dict[str, An
     ]
     seal = _lines(record)[1]
     assert json.loads(seal) == {"hash": expected["event_hash"], "sigs": sigs}
+    # After the record signature, one act signature per key of the header's signers, in order.
+    assert [s["key"] for s in sigs[1:]] == json.loads(_lines(record)[0])["signers"]
     assert canonical_bytes(json.loads(seal)) == seal
     assert _sha256(expected["stored"].encode("utf-8")) == expected["stored_sha256"]
 
@@ -311,9 +316,12 @@ def test_verifier_refuses_key_registration_without_proof_of_possession() -> None
     states[2] = b"\n".join([header, canonical_bytes(sealed), body])
     report = _verify(_rows(states))
     assert report.failure is not None
+    # The header lists the new key among its signers, so the removed signature is named as
+    # such before the proof-of-possession rule is reached.
     assert (report.failure.position, report.failure.problem) == (
         3,
-        "key registration lacks the new key's own signature",
+        f"the header lists signer {RECORDS['keys']['member']['key_id']}, "
+        "but the seal has no act signature by it",
     )
 
 

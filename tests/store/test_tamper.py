@@ -11,9 +11,10 @@ from __future__ import annotations
 import base64
 import json
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from uuid import UUID, uuid4
 
 import pytest
@@ -77,6 +78,29 @@ def resealed(state: bytes, key: SigningKey) -> bytes:
         *(s for s in seal["sigs"] if s["role"] != "record"),
     ]
     return header + b"\n" + canonical_bytes(seal) + b"\n" + body
+
+
+def with_sigs(state: bytes, edit: Callable[[list[Any]], list[Any]]) -> bytes:
+    """``state`` with its seal's list of signatures edited; header and body as stored."""
+    header, seal_line, body = state.split(b"\n")
+    seal = json.loads(seal_line)
+    seal["sigs"] = edit(seal["sigs"])
+    return header + b"\n" + canonical_bytes(seal) + b"\n" + body
+
+
+def with_signers(state: bytes, signers: list[str], key: SigningKey | None = None) -> bytes:
+    """``state`` with its header's ``signers`` replaced, the seal as stored; with ``key``, the
+    event hash recomputed and the record signature remade by ``key`` (an insider holding the
+    office key), the act signatures kept."""
+    header_line, seal_line, body = state.split(b"\n")
+    header = json.loads(header_line)
+    header["signers"] = signers
+    header_line = canonical_bytes(header)
+    if key is None:
+        return header_line + b"\n" + seal_line + b"\n" + body
+    seal = json.loads(seal_line)
+    seal["hash"] = "sha256:" + leaf_hash(header_line).hex()
+    return resealed(header_line + b"\n" + canonical_bytes(seal) + b"\n" + body, key)
 
 
 def failed(report: Report) -> tuple[int, int | None, str]:
@@ -291,6 +315,79 @@ class TamperContract(StoreContract):
 
         assert (position, stored_row) == (5, None)
         assert problem.endswith("events 5 to 6 were removed")
+
+    # --- the seal's list of signatures (committed to by the header's signers) ----------------
+
+    def test_removed_act_signature_is_detected(
+        self, service: LedgerService, raw: RawStore, filled: Filled
+    ) -> None:
+        row = at_position(raw, 3)
+        raw.set_state(row.row, with_sigs(row.state, lambda sigs: sigs[:1]))
+
+        position, stored_row, problem = failed(service.verify())
+
+        assert (position, stored_row) == (3, row.row)
+        assert problem == (
+            f"the header lists signer {filled.member_key.key_id}, "
+            "but the seal has no act signature by it"
+        )
+
+    def test_duplicated_act_signature_is_detected(
+        self, service: LedgerService, raw: RawStore, filled: Filled
+    ) -> None:
+        row = at_position(raw, 3)
+        raw.set_state(row.row, with_sigs(row.state, lambda sigs: [*sigs, sigs[1]]))
+
+        position, stored_row, problem = failed(service.verify())
+
+        assert (position, stored_row) == (3, row.row)
+        assert problem == (
+            f"act signature by {filled.member_key.key_id} appears 2 times, expected once"
+        )
+
+    def test_record_signature_moved_after_the_act_signature_is_detected(
+        self, service: LedgerService, raw: RawStore, filled: Filled
+    ) -> None:
+        row = at_position(raw, 3)
+        raw.set_state(row.row, with_sigs(row.state, lambda sigs: [sigs[1], sigs[0]]))
+
+        position, stored_row, problem = failed(service.verify())
+
+        assert (position, stored_row) == (3, row.row)
+        assert problem == "the record signature is signature 2 of the seal, expected first"
+
+    def test_signer_listed_in_the_header_without_a_signature_is_detected(
+        self, service: LedgerService, raw: RawStore, filled: Filled
+    ) -> None:
+        # An insider with the office key claims that the member signed an act of the office:
+        # header, hash and record signature all agree, but no act signature is there.
+        office_key = service.app.recorder.sealer.key  # type: ignore[attr-defined]
+        row = at_position(raw, SIZE)
+        raw.set_state(row.row, with_signers(row.state, [filled.member_key.key_id], office_key))
+
+        position, stored_row, problem = failed(service.verify(use_home_checkpoint=False))
+
+        assert (position, stored_row) == (SIZE, row.row)
+        assert problem == (
+            f"the header lists signer {filled.member_key.key_id}, "
+            "but the seal has no act signature by it"
+        )
+
+    def test_edited_signers_in_the_header_break_the_event_hash(
+        self, service: LedgerService, raw: RawStore, filled: Filled
+    ) -> None:
+        # The act signature and its key leave both the seal and the header's signers, so the
+        # list agrees with the header; the header's bytes no longer give the stored hash.
+        row = at_position(raw, 3)
+        edited = with_signers(with_sigs(row.state, lambda sigs: sigs[:1]), [])
+        raw.set_state(row.row, edited)
+
+        position, stored_row, problem = failed(service.verify())
+
+        assert (position, stored_row) == (3, row.row)
+        stored = json.loads(row.state.split(b"\n")[1])["hash"]
+        computed = "sha256:" + leaf_hash(edited.split(b"\n")[0]).hex()
+        assert problem == f"stored hash {stored}, computed {computed}"
 
     # --- keys --------------------------------------------------------------------------------
 

@@ -330,8 +330,9 @@ def cosigned_by(note: dict[str, Any], name: str, key_id: str) -> bool:
 
 # --- 6. The records (format.md s. 2-8) --------------------------------------------------------
 
+FORMAT = "ledger.event/2"
 HEADER = {"format", "ledger", "seq", "prev", "stream", "version", "type", "occurred_at",
-          "recorded_at", "actor", "payload"}  # fmt: skip
+          "recorded_at", "actor", "payload", "signers"}  # fmt: skip
 
 
 class Key:
@@ -371,8 +372,10 @@ class Walk:
             header, seal, body = (strict_json(line, "a record line") for line in lines)
         except BadInput as e:
             raise Broken(f"{where}: {e}") from None
+        if isinstance(header, dict) and header.get("format") not in (FORMAT, None):
+            raise Broken(f"{where}: record format {header.get('format')!r}, expected {FORMAT!r}")
         if not isinstance(header, dict) or set(header) != HEADER:
-            raise Broken(f"{where}: the header does not have the 11 fields")
+            raise Broken(f"{where}: the header does not have the 12 fields")
         pos = header["seq"]
         if type(pos) is not int or pos < 1:
             raise Broken(f"{where}: bad seq")
@@ -401,7 +404,14 @@ class Walk:
             or not all(isinstance(h[f], str) and DIGEST.match(h[f]) for f in ("prev", "payload"))
         ):
             raise Broken(f"{where}: bad header version or digests")
-        if h["format"] != "ledger.event/1" or (self.ledger or h["ledger"]) != h["ledger"]:
+        signers = h["signers"]
+        if (
+            not isinstance(signers, list)
+            or not all(isinstance(k, str) for k in signers)
+            or signers != sorted(set(signers))
+        ):
+            raise Broken(f"{where}: header signers is not a sorted list of distinct key ids")
+        if h["format"] != FORMAT or (self.ledger or h["ledger"]) != h["ledger"]:
             raise Broken(f"{where}: another format or another ledger")
         self.ledger = h["ledger"]
         # The chain (whole) or the order (partial).
@@ -486,6 +496,15 @@ class Walk:
                 or (replaces is not None and str(replaces) not in self.keys)
             ):
                 raise Broken(f"{where}: a malformed key registration")
+        # The list itself (not hashed): one record signature, then one act signature per key
+        # of the header's signers, in that order (format.md s. 2.2).
+        roles = [s.get("role") if isinstance(s, dict) else None for s in sigs]
+        keys = [s.get("key") if isinstance(s, dict) else None for s in sigs]
+        if roles != ["record"] + ["act"] * len(h["signers"]) or keys[1:] != h["signers"]:
+            raise Broken(
+                f"{where}: the signatures are not one record signature then one act signature "
+                f"per header signer {h['signers']} in order (roles {roles}, keys {keys[1:]})"
+            )
         records = acts = 0
         message_act = b"ledger.act.v1\n" + sha(
             canonical(

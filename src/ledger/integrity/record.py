@@ -37,7 +37,7 @@ from ledger.integrity.digest import (
 )
 from ledger.integrity.keys import KeyId, SigningKey
 
-FORMAT = "ledger.event/1"
+FORMAT = "ledger.event/2"
 RECORD_SIGNATURE_CONTEXT = b"ledger.event.v1\n"
 ACT_SIGNATURE_CONTEXT = b"ledger.act.v1\n"
 ROLE_RECORD = "record"
@@ -48,6 +48,7 @@ HEADER_FIELDS = frozenset(
         "ledger",
         "seq",
         "prev",
+        "signers",
         "stream",
         "version",
         "type",
@@ -88,7 +89,8 @@ class Draft:
     body: bytes
 
     def act(self) -> dict[str, Any]:
-        """The act the actor signs: the header without chain position or recording time."""
+        """The act the actor signs: the header without chain position, recording time or
+        signers (members sign before the office seals, so before ``signers`` is written)."""
         return {
             "ledger": self.ledger,
             "stream": self.stream,
@@ -192,6 +194,7 @@ class Sealer:
             if draft.ledger != self.ledger_id:
                 raise ValueError(f"draft for ledger {draft.ledger}, sealer of {self.ledger_id}")
             seq += 1
+            endorsements = _in_signer_order(draft.endorsements)
             header = {
                 "format": FORMAT,
                 "ledger": self.ledger_id,
@@ -204,12 +207,13 @@ class Sealer:
                 "recorded_at": recorded_at,
                 "actor": draft.actor,
                 "payload": draft.commitment,
+                "signers": [s.key for s in endorsements],
             }
             header_bytes = canonical_bytes(header)
             event_hash = leaf_hash(header_bytes)
             signatures = (
                 Signature(ROLE_RECORD, self.key.key_id, self.key.sign(record_message(event_hash))),
-                *draft.endorsements,
+                *endorsements,
             )
             seal = {"hash": to_digest(event_hash), "sigs": [s.to_json() for s in signatures]}
             sealed.append(header_bytes + b"\n" + canonical_bytes(seal) + b"\n" + draft.body)
@@ -217,11 +221,23 @@ class Sealer:
         return sealed
 
 
+def _in_signer_order(endorsements: Sequence[Signature]) -> tuple[Signature, ...]:
+    """Act signatures in the order the header's ``signers`` lists their keys: sorted by key id,
+    one per key (docs/format.md, "Seal")."""
+    ordered = tuple(sorted(endorsements, key=lambda s: s.key))
+    if any(s.role != ROLE_ACT for s in ordered):
+        raise ValueError("a draft's endorsements must be act signatures")
+    if len({s.key for s in ordered}) != len(ordered):
+        raise ValueError("a draft carries two act signatures by one key")
+    return ordered
+
+
 def head_of(state: bytes) -> ChainHead:
     """The chain head described by a stored record (reads line 1 only)."""
     header_bytes = state.split(b"\n", 1)[0]
     try:
         header = parse_json(header_bytes)
+        _check_format(header)
         return ChainHead(int(header["seq"]), leaf_hash(header_bytes), str(header["recorded_at"]))
     except (ValueError, KeyError, TypeError, RecursionError) as e:  # too deep: RecursionError
         raise RecordDecodeError(f"the newest stored record does not decode: {e}") from e
@@ -254,6 +270,7 @@ def _decode(state: bytes, parse: Callable[[bytes], Any]) -> Record:
         body = parse(body_bytes)
     except (ValueError, UnicodeDecodeError, RecursionError) as e:  # too deep: RecursionError
         raise RecordDecodeError(f"not canonical JSON: {e}") from e
+    _check_format(header)
     if not isinstance(header, dict) or set(header) != HEADER_FIELDS:
         got = sorted(header) if isinstance(header, dict) else type(header).__name__
         raise RecordDecodeError(f"header fields: expected {sorted(HEADER_FIELDS)}, got {got}")
@@ -281,6 +298,22 @@ def _is_salt(value: object) -> bool:
     return isinstance(value, str) and _SALT.fullmatch(value) is not None
 
 
+def _check_format(header: object) -> None:
+    """A record of an earlier format is named as such, not as a header with a missing field:
+    ``ledger.event/1`` had no ``signers``, so its signature list was covered by nothing; this
+    version does not read it (docs/format.md, "Format versions"). A header with this format's
+    fields and another ``format`` value decodes, and the verifier names it (step 3)."""
+    if isinstance(header, dict) and set(header) != HEADER_FIELDS and header.get("format") != FORMAT:
+        fmt = header.get("format")
+        if isinstance(fmt, str) and fmt.startswith("ledger.event/"):
+            raise RecordDecodeError(
+                f"record format {fmt!r} is not readable by this version, which reads {FORMAT!r}; "
+                "rebuild the ledger (the demo: ledger demo)",
+                zh=f"记录格式 {fmt!r} 不能由本版本读取（本版本读取 {FORMAT!r}）；"
+                "请重建台账（演示台账：ledger demo）",
+            )
+
+
 def _check_header_types(header: dict[str, Any]) -> None:
     for name in ("seq", "version"):
         if type(header[name]) is not int or header[name] < 1:
@@ -291,6 +324,11 @@ def _check_header_types(header: dict[str, Any]) -> None:
     for name in ("prev", "payload"):
         if not is_digest(header[name]):
             raise RecordDecodeError(f"header {name!r} must be a sha256 digest")
+    signers = header["signers"]
+    if not isinstance(signers, list) or not all(isinstance(k, str) for k in signers):
+        raise RecordDecodeError("header 'signers' must be a list of key ids")
+    if signers != sorted(set(signers)):
+        raise RecordDecodeError("header 'signers' must be sorted, without repetition")
 
 
 def _decode_signature(item: object) -> Signature:

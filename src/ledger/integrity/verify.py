@@ -10,8 +10,9 @@ For every row, in log order, numbered steps (docs/format.md, "Verifying a log"):
 5. the stream's versions run 1, 2, 3 ... without a gap;
 6. the recording time never goes backwards;
 7. the payload matches its salted commitment (or is withheld, where the caller allows it);
-8. the record signature is by a key valid for recording at this position, and any act signature
-   by a key of the actor valid for acts at this position;
+8. the seal holds one record signature, then one act signature per key of the header's
+   ``signers``, in that order; the record signature is by a key valid for recording at this
+   position, and each act signature by a key of the actor valid for acts at this position;
 9. key events update the key registry (genesis, registration, rotation, revocation);
 10. each held checkpoint matches the tree head at its size, and is signed by a checkpoint key.
 
@@ -46,6 +47,7 @@ from ledger.integrity.record import (
     ROLE_ACT,
     ROLE_RECORD,
     Record,
+    Signature,
     act_message,
     act_of_header,
     decode_record,
@@ -140,6 +142,54 @@ class KeyState:
             f"key {key} was retired at position {self.retired}",
             f"密钥 {key} 已于序号 {self.retired} 停用",
         )
+
+
+def signature_list_problem(
+    signatures: Sequence[Signature], signers: Sequence[str]
+) -> tuple[str, str] | None:
+    """What is wrong with a seal's list of signatures, in English and in Chinese, or None.
+
+    The list must be exactly one ``record`` signature, then one ``act`` signature per key of
+    the header's ``signers``, in that order (docs/format.md, "Seal"). The header is hashed and
+    the list is not, so this is what makes a removed, added, repeated or reordered signature
+    a failure rather than a silent change of who signed."""
+    records = [i for i, s in enumerate(signatures) if s.role == ROLE_RECORD]
+    if not records:
+        return "no record signature", "没有记录签名"
+    if len(records) > 1:
+        return (
+            f"the seal holds {len(records)} record signatures, expected one",
+            f"封签中有 {len(records)} 个记录签名，应为一个",
+        )
+    if records[0] != 0:
+        return (
+            f"the record signature is signature {records[0] + 1} of the seal, expected first",
+            f"记录签名是封签中的第 {records[0] + 1} 个签名，应为第一个",
+        )
+    acts = [s.key for s in signatures[1:]]
+    if acts == list(signers):
+        return None
+    for key in signers:
+        if key not in acts:
+            return (
+                f"the header lists signer {key}, but the seal has no act signature by it",
+                f"事件头列出签名人 {key}，但封签中没有其本人行为签名",
+            )
+    for key in acts:
+        if key not in signers:
+            return (
+                f"act signature by {key}, which the header's signers do not list",
+                f"封签中有 {key} 的本人行为签名，但事件头的签名人未列出该密钥",
+            )
+        if acts.count(key) > 1:
+            return (
+                f"act signature by {key} appears {acts.count(key)} times, expected once",
+                f"{key} 的本人行为签名出现 {acts.count(key)} 次，应为一次",
+            )
+    return (
+        f"act signatures are in the order {acts}, expected the header's signers {list(signers)}",
+        f"本人行为签名的顺序为 {acts}，应与事件头的签名人 {list(signers)} 一致",
+    )
 
 
 def _registered_only_at(key: str, position: int) -> tuple[str, str]:
@@ -567,10 +617,14 @@ class _Walk:
         keys = self.report.keys
         if position == 1:
             self._genesis(row, record)
+        # 8a. The seal's list of signatures is not hashed; the header's signers (hashed, signed
+        # by the record signature) says what it must hold (docs/format.md, "Seal").
+        listed = signature_list_problem(record.signatures, header["signers"])
+        if listed is not None:
+            problem, zh = listed
+            raise self.fail(row, problem, header, zh=zh)
         records = [s for s in record.signatures if s.role == ROLE_RECORD]
         acts = [s for s in record.signatures if s.role == ROLE_ACT]
-        if not records:
-            raise self.fail(row, "no record signature", header, zh="没有记录签名")
         for sig in records:
             key = keys.get(sig.key)
             if key is None:

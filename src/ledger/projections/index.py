@@ -442,17 +442,18 @@ def _indexed(row: Any) -> IndexedEvent:
 _HEADER = re.compile(
     rb'^\{"actor":"([^"\\]*)","format":"[^"\\]*","ledger":"[^"\\]*",'
     rb'"occurred_at":"([^"\\]*)","payload":"[^"\\]*","prev":"[^"\\]*",'
-    rb'"recorded_at":"([^"\\]*)","seq":(\d+),"stream":"([^"\\]*)","type":"([^"\\]*)",'
-    rb'"version":\d+\}$'
+    rb'"recorded_at":"([^"\\]*)","seq":(\d+),"signers":\[((?:"[^"\\]*"(?:,"[^"\\]*")*)?)\],'
+    rb'"stream":"([^"\\]*)","type":"([^"\\]*)","version":\d+\}$'
 )
 _UUID = re.compile(rb'"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})"')
 
 
-def _header(header_bytes: bytes) -> tuple[str, str, str, int, str, str]:
-    """actor, occurred_at, recorded_at, seq, stream, type."""
+def _header(header_bytes: bytes) -> tuple[str, str, str, int, str, str, bool]:
+    """actor, occurred_at, recorded_at, seq, stream, type, and whether the header lists any
+    signers (the act is signed by the person, not only recorded by the office)."""
     match = _HEADER.match(header_bytes)
     if match is not None:
-        actor, occurred, recorded, seq, stream, kind = match.groups()
+        actor, occurred, recorded, seq, signers, stream, kind = match.groups()
         return (
             actor.decode(),
             occurred.decode(),
@@ -460,9 +461,18 @@ def _header(header_bytes: bytes) -> tuple[str, str, str, int, str, str]:
             int(seq),
             stream.decode(),
             kind.decode(),
+            signers != b"",
         )
     h = json.loads(header_bytes)
-    return (h["actor"], h["occurred_at"], h["recorded_at"], h["seq"], h["stream"], h["type"])
+    return (
+        h["actor"],
+        h["occurred_at"],
+        h["recorded_at"],
+        h["seq"],
+        h["stream"],
+        h["type"],
+        bool(h["signers"]),
+    )
 
 
 @dataclass
@@ -479,9 +489,11 @@ class Entries:
 def _entries(page: Sequence[StoredRow], known: set[str]) -> Entries:
     out = Entries()
     for row in page:
-        header_bytes, seal_bytes, body_bytes = row.state.split(b"\n")
+        header_bytes, _, body_bytes = row.state.split(b"\n")
         out.leaves.append(leaf_hash(header_bytes))
-        actor, occurred_at, recorded_at, position, stream, event_type = _header(header_bytes)
+        actor, occurred_at, recorded_at, position, stream, event_type, endorsed = _header(
+            header_bytes
+        )
         out.events.append(
             (
                 position,
@@ -492,7 +504,7 @@ def _entries(page: Sequence[StoredRow], known: set[str]) -> Entries:
                 event_type.split(".", 1)[0],
                 stream,
                 actor,
-                int(b'"role":"act"' in seal_bytes),
+                int(endorsed),
             )
         )
         label = LABELS.get(event_type) if stream not in known else None

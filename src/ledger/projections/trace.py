@@ -195,7 +195,7 @@ class MatterFile:
                     occurred_at=header["occurred_at"],
                     recorded_at=header["recorded_at"],
                     actor=header["actor"],
-                    signed_by_actor=any(s.role == "act" for s in record.signatures),
+                    signed_by_actor=bool(header["signers"]),
                     payload=payload if payload is not None else {"withheld": True},
                 )
             )
