@@ -9,6 +9,7 @@ import json
 import re
 import sqlite3
 from pathlib import Path
+from uuid import UUID
 
 import click
 import pytest
@@ -292,4 +293,170 @@ def test_a_damaged_home_configuration_speaks_the_readers_language(home: Path) ->
     assert chinese.stderr.startswith(f"错误：{home / 'ledger.json'} 不是有效的台账配置：")
     assert english.stderr.startswith(
         f"error: {home / 'ledger.json'} is not a valid ledger configuration:"
+    )
+
+
+# --- record files, checkpoints, keys, the witness and migration (the third pass) ----------------
+
+BAD_FIELDS = """\
+format: ledger.record/1
+acts:
+  - {act: member.register, as: wang, name: 王建国}
+  - act: meeting.schedule
+    as: m
+    body: wang
+    title: 第5次常委会会议
+    scheduled_for: "2026-03-05 上午"
+    chair: wang
+    agenda: [wang]
+    room: 3
+"""
+
+
+def test_a_record_file_with_bad_fields_names_field_and_line_in_the_readers_language(
+    home: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(BAD_FIELDS, encoding="utf-8")
+    before = events(home)
+    chinese = run(home, "--lang", "zh", "record", str(path))
+    english = run(home, "--lang", "en", "record", str(path))
+    assert chinese.exit_code == english.exit_code == 2
+    assert chinese.stdout == english.stdout == ""
+    assert chinese.stderr == (
+        f"错误：{path} 不是有效的记录文档：\n"
+        "  第 8 行，字段 acts[1].scheduled_for：应为有效的日期时间，如 2026-03-05T09:00:00+08:00\n"
+        "  第 11 行，字段 acts[1].room：多余的字段：记录格式中没有此字段\n"
+    )
+    assert english.stderr.startswith(f"error: {path} is not a valid record document:\n")
+    assert "  acts[1].scheduled_for (line 8): Input should be a valid datetime" in english.stderr
+    assert "  acts[1].room (line 11): Extra inputs are not permitted\n" in english.stderr
+    assert events(home) == before
+
+
+def test_a_record_file_with_a_key_twice_speaks_the_readers_language(
+    home: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "twice.yaml"
+    path.write_text("acts:\n  - act: member.register\n    name: 王建国\n    name: 王建军\n")
+    chinese = run(home, "--lang", "zh", "record", str(path))
+    english = run(home, "--lang", "en", "record", str(path))
+    assert chinese.exit_code == english.exit_code == 2
+    assert chinese.stderr == f"错误：{path} 不是有效的记录文档：\n  第 4 行：'name' 出现了两次\n"
+    assert english.stderr == (
+        f"error: {path} is not a valid record document:\n  line 4: 'name' appears twice\n"
+    )
+
+
+def test_a_malformed_checkpoint_to_verify_speaks_the_readers_language(
+    home: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "held.txt"
+    path.write_text("ledger/x\n3\nAAAA\n\n— ledger/x AAAA\n", encoding="utf-8")
+    chinese = run(home, "--lang", "zh", "verify", "--checkpoint", str(path))
+    english = run(home, "--lang", "en", "verify", "--checkpoint", str(path))
+    assert chinese.exit_code == english.exit_code == 2
+    assert chinese.stdout == english.stdout == ""
+    assert chinese.stderr == f"错误：{path} 不是签名检查点：根哈希应为 32 字节，而不是 3 字节\n"
+    assert english.stderr == (
+        f"error: {path} is not a signed checkpoint: root hash has 32 bytes, got 3\n"
+    )
+
+
+def test_a_file_that_is_not_a_key_speaks_the_readers_language(home: Path, tmp_path: Path) -> None:
+    path = tmp_path / "member.key"
+    path.write_text("not a key\n", encoding="utf-8")
+    act = ("act", "member.register", "--name", "李明", "--sign-with", str(path))
+    chinese = run(home, "--lang", "zh", *act)
+    english = run(home, "--lang", "en", *act)
+    assert chinese.exit_code == english.exit_code == 2
+    assert chinese.stderr.startswith("错误：不是 PEM 格式的私钥：")
+    assert english.stderr.startswith("error: not a PEM private key: ")
+
+
+def test_a_missing_key_file_speaks_the_readers_language(home: Path, tmp_path: Path) -> None:
+    path = tmp_path / "nowhere.key"
+    act = ("act", "member.register", "--name", "李明", "--sign-with", str(path))
+    chinese = run(home, "--lang", "zh", *act)
+    english = run(home, "--lang", "en", *act)
+    assert chinese.exit_code == english.exit_code == 2
+    assert chinese.stderr == f"错误：无法读取密钥文件 {path}：No such file or directory\n"
+    assert english.stderr == f"error: cannot read key file {path}: No such file or directory\n"
+
+
+def test_a_checkpoint_the_witness_refuses_speaks_the_readers_language(
+    home: Path, tmp_path: Path
+) -> None:
+    config = json.loads((home / "ledger.json").read_text(encoding="utf-8"))
+    origin = f"ledger/{config['ledger_id']}"
+    wdir = tmp_path / "jw"
+    made = run(
+        home, "witness", "init", "--dir", str(wdir), "--name", "jw", "--origin", origin,
+        "--log-key", config["checkpoint_key"], "--unencrypted",
+    )  # fmt: skip
+    assert made.exit_code == 0, made.stderr
+    older = tmp_path / "older.txt"
+    assert run(home, "checkpoint", "--out", str(older)).exit_code == 0
+    for name in ("王建国", "李明"):
+        assert run(home, "member", "add", name).exit_code == 0
+    newer = tmp_path / "newer.txt"
+    assert run(home, "checkpoint", "--out", str(newer)).exit_code == 0
+    assert run(home, "witness", "cosign", "--dir", str(wdir), str(newer)).exit_code == 0
+
+    cosign = ("witness", "cosign", "--dir", str(wdir), str(older))
+    chinese = run(home, "--lang", "zh", *cosign)
+    english = run(home, "--lang", "en", *cosign)
+
+    assert chinese.exit_code == english.exit_code == 1
+    assert chinese.stdout == english.stdout == ""
+    assert chinese.stderr.endswith(
+        f"错误：检查点应至少含 3 个事件（本见证方为 '{origin}' 最近见证签名的规模），"
+        "而这里只有 1 个\n"
+    )
+    assert "已作为证据保存在" in chinese.stderr
+    assert english.stderr.endswith(
+        f"error: expected a checkpoint of at least 3 events (the last this witness cosigned "
+        f"for '{origin}'), got 1\n"
+    )
+
+
+def test_migrating_to_a_store_that_holds_events_speaks_the_readers_language(
+    home: Path, tmp_path: Path
+) -> None:
+    import shutil
+
+    import psycopg
+
+    from ledger.store.location import schema_of
+    from tests.store.backends import POSTGRES_URL, PostgresBackend
+
+    PostgresBackend().require()
+    config = json.loads((home / "ledger.json").read_text(encoding="utf-8"))
+    assert run(home, "checkpoint").exit_code == 0
+    twin = tmp_path / "twin"
+    shutil.copytree(home, twin)  # the same ledger in a second home
+    try:
+        assert run(home, "migrate", "--to", POSTGRES_URL).exit_code == 0
+        chinese = run(twin, "--lang", "zh", "migrate", "--to", POSTGRES_URL)
+        english = run(twin, "--lang", "en", "migrate", "--to", POSTGRES_URL)
+    finally:
+        schema = schema_of(UUID(config["ledger_id"]))
+        with psycopg.connect(POSTGRES_URL, autocommit=True) as db:
+            db.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'.encode())
+    assert chinese.exit_code == english.exit_code == 2
+    assert "中已有事件（直到存储行 1）；未写入任何内容。" in chinese.stderr
+    assert "请删除该副本" in chinese.stderr and "然后重新运行 'ledger migrate'" in chinese.stderr
+    assert "already holds events (up to storage row 1); nothing was written." in english.stderr
+    assert json.loads((twin / "ledger.json").read_text(encoding="utf-8"))["store"] is None
+
+
+def test_an_act_option_the_record_format_refuses_speaks_the_readers_language(home: Path) -> None:
+    act = ("act", "member.register", "--name", "")
+    chinese = run(home, "--lang", "zh", *act)
+    english = run(home, "--lang", "en", *act)
+    assert chinese.exit_code == english.exit_code == 2
+    assert chinese.stderr == "错误：member.register：--name：至少应有 1 个字符\n"
+    assert (
+        english.stderr
+        == "error: member.register: --name: String should have at least 1 character\n"
     )

@@ -8,6 +8,7 @@ So with the verifiers' failures: ``problem`` in English, ``problem_zh`` in Chine
 from __future__ import annotations
 
 import ast
+import base64
 import builtins
 import copy
 import importlib
@@ -30,8 +31,11 @@ from ledger.domain.rules.facts import World
 from ledger.domain.rules.ruleset_file import RuleSetError, parse_ruleset
 from ledger.domain.rules.thresholds import Share, ShareError
 from ledger.errors import (
+    CanonicalEncodingError,
+    CheckpointFormatError,
     DomainRuleError,
     InputError,
+    KeyFileError,
     KeyStateError,
     LedgerError,
     LedgerExistsError,
@@ -40,6 +44,7 @@ from ledger.errors import (
     MeetingStateError,
     NotEligibleError,
     NotOnAgendaError,
+    PassphraseError,
     SecretBallotError,
     StoreURLError,
     TallyError,
@@ -48,14 +53,26 @@ from ledger.errors import (
     UnknownRecordError,
     zh_text,
 )
+from ledger.integrity.canonical import canonical_bytes
+from ledger.integrity.checkpoint import parse_checkpoint, sign_checkpoint
+from ledger.integrity.digest import leaf_hash
 from ledger.integrity.keys import SigningKey
-from ledger.integrity.merkle import ProofRangeError
+from ledger.integrity.merkle import MemoryTree, ProofError, ProofRangeError, verify_consistency
+from ledger.integrity.witness import (
+    CheckpointRollbackError,
+    LogSignatureError,
+    Witness,
+    new_state,
+)
 from ledger.projections.tree import prove_inclusion
 from ledger.projections.views import UnknownSubjectError
 from ledger.record.batch import ActError
+from ledger.record.document import RecordFormatError, parse_document
 from ledger.store.content import ContentStore
 from ledger.store.home import LedgerHome
-from ledger.store.location import postgres_env
+from ledger.store.location import postgres_env, sqlite_env
+from ledger.store.migration import Store, migrate, store_at
+from ledger.store.recorders import StoreNotEmptyError
 from ledger.store.service import LedgerService
 from tests.domain.rules.conftest import AS_OF
 from tests.domain.test_invariants import SETUP, acts_after_open, record, vote, with_ids
@@ -519,6 +536,126 @@ def test_a_trust_policy_requiring_too_many_witnesses_is_refused_in_both_language
     )
 
 
+# --- record files, checkpoints, keys, proofs, the witness, migration ----------------------------
+
+
+def test_a_bad_field_in_a_record_file_is_named_with_its_line_in_both_languages() -> None:
+    text = (
+        b"acts:\n  - act: member.register\n    name: [5]\n    at: 2026-03-02T09:00:00\n"
+        b"  - {act: member.register, name: W}\n"
+    )
+    with pytest.raises(RecordFormatError, match="is not a valid record document") as caught:
+        parse_document(text, "acts.yaml")
+    bilingual(caught.value, "acts.yaml", en="not a valid record document", zh="不是有效的记录文档")
+    assert caught.value.problems == [
+        "acts[0].at (line 4): Input should have timezone info",
+        "acts[0].name (line 3): Input should be a valid string",
+    ]
+    assert caught.value.problems_zh == [
+        "第 4 行，字段 acts[0].at：时间须带时区，如 +08:00 或 Z",
+        "第 3 行，字段 acts[0].name：应为字符串",
+    ]
+
+
+def test_a_missing_field_and_an_unknown_act_are_refused_in_both_languages() -> None:
+    text = b'{"acts": [{"act": "member.register"}, {"act": "matter.bribe"}]}'
+    with pytest.raises(RecordFormatError) as caught:
+        parse_document(text, "acts.json", is_json=True)
+    english, chinese = caught.value.problems, caught.value.problems_zh
+    assert english[0] == "acts[0].name: Field required"
+    assert chinese[0] == "字段 acts[0].name：缺少此字段"  # JSON: no line
+    assert english[1].startswith("acts[1]: Input tag 'matter.bribe' found using 'act'")
+    assert chinese[1].startswith(
+        "字段 acts[1]：act 的值 'matter.bribe' 不是已知的行为；应为以下之一："
+    )
+    assert "'member.register'、'member.assign'" in chinese[1]
+
+
+def test_a_key_twice_in_a_json_record_file_is_refused_in_both_languages() -> None:
+    text = b'{"acts": [{"act": "member.register", "name": "a", "name": "b"}]}'
+    with pytest.raises(RecordFormatError, match="'name' appears twice in one object") as caught:
+        parse_document(text, "acts.json", is_json=True)
+    bilingual(
+        caught.value, "acts.json", "'name'", en="appears twice", zh="在同一个对象中出现了两次"
+    )
+
+
+def test_a_checkpoint_without_signatures_is_refused_in_both_languages() -> None:
+    root = base64.b64encode(bytes(32)).decode()
+    with pytest.raises(CheckpointFormatError, match="carries no signature") as caught:
+        parse_checkpoint(f"ledger/x\n3\n{root}\n\n")
+    bilingual(caught.value, en="carries no signature", zh="检查点上没有签名")
+
+
+def test_a_file_that_is_not_a_pem_key_is_refused_in_both_languages(tmp_path: Path) -> None:
+    path = tmp_path / "member.key"
+    path.write_bytes(b"not a key\n")
+    with pytest.raises(KeyFileError, match="not a PEM private key") as caught:
+        SigningKey.load(path, None)
+    bilingual(caught.value, en="not a PEM private key", zh="不是 PEM 格式的私钥")
+
+
+def test_an_encrypted_key_without_its_passphrase_is_refused_in_both_languages() -> None:
+    pem = SigningKey.generate().to_pem(b"secret")
+    with pytest.raises(PassphraseError, match="give its passphrase") as caught:
+        SigningKey.from_pem(pem, None)
+    bilingual(caught.value, "LEDGER_PASSPHRASE", en="is encrypted", zh="此私钥已加密")
+
+
+def test_a_float_has_no_canonical_form_in_both_languages() -> None:
+    with pytest.raises(CanonicalEncodingError, match="no canonical form here") as caught:
+        canonical_bytes({"share": 0.5})
+    bilingual(caught.value, "0.5", en="write it as a decimal string", zh="请写成十进制字符串")
+
+
+def test_a_consistency_proof_of_the_wrong_length_is_refused_in_both_languages() -> None:
+    tree = MemoryTree([leaf_hash(bytes([i])) for i in range(5)])
+    with pytest.raises(ProofError, match="expected 4 hashes") as caught:
+        verify_consistency(3, 5, tree.root(3), tree.root(5), [])
+    bilingual(caught.value, "3", "5", en="consistency proof", zh="一致性证明应有 4 个哈希")
+
+
+def test_a_checkpoint_smaller_than_the_last_cosigned_is_refused_in_both_languages() -> None:
+    log, key = SigningKey.generate(), SigningKey.generate()
+    tree = MemoryTree([leaf_hash(bytes([i])) for i in range(4)])
+    witness = Witness(key, new_state("jw", key.key_id, "ledger/x", log.key_id))
+    witness.cosign(sign_checkpoint("ledger/x", 4, tree.root(4), log).text(), timestamp=1)
+    older = sign_checkpoint("ledger/x", 2, tree.root(2), log).text()
+    with pytest.raises(CheckpointRollbackError, match="at least 4 events") as caught:
+        witness.cosign(older, timestamp=2)
+    bilingual(caught.value, "'ledger/x'", en="got 2", zh="而这里只有 2 个")
+    assert caught.value.evidence == older
+
+
+def test_a_checkpoint_not_signed_by_the_log_is_refused_in_both_languages() -> None:
+    log, key = SigningKey.generate(), SigningKey.generate()
+    witness = Witness(key, new_state("jw", key.key_id, "ledger/x", log.key_id))
+    forged = sign_checkpoint("ledger/x", 1, leaf_hash(b"x"), SigningKey.generate()).text()
+    with pytest.raises(LogSignatureError, match="found none that verifies") as caught:
+        witness.cosign(forged, timestamp=1)
+    bilingual(
+        caught.value, log.key_id, "'ledger/x'", en="expected a signature", zh="没有一个能通过核验"
+    )
+
+
+def test_migrating_into_a_store_that_holds_events_is_refused_in_both_languages(
+    sqlite_service: LedgerService, tmp_path: Path
+) -> None:
+    other = LedgerHome(tmp_path / "other")
+    LedgerService.create(other, "另一个县委", passphrase=None).app.close()
+    source = store_at(sqlite_service.home, sqlite_service.ledger_id, None)
+    target = Store(None, sqlite_env(other.sqlite_path))
+    with pytest.raises(StoreNotEmptyError, match="already holds events") as caught:
+        migrate(sqlite_service, source, target)
+    bilingual(
+        caught.value,
+        str(other.sqlite_path),
+        "'ledger migrate'",
+        en="nothing was written",
+        zh="中已有事件（直到存储行 1）；未写入任何内容",
+    )
+
+
 # --- the verifier's failures --------------------------------------------------------------------
 
 
@@ -592,14 +729,45 @@ SCANNED = [
     LEDGER / "record" / "batch.py",
     LEDGER / "record" / "acts.py",
     LEDGER / "record" / "generator.py",
+    LEDGER / "record" / "document.py",
     *sorted((LEDGER / "projections").glob("*.py")),
     # archive/verify_archive.py stands alone (no import of the package): English only
     *sorted(p for p in (LEDGER / "archive").glob("*.py") if p.name != "verify_archive.py"),
-    *(LEDGER / "store" / name for name in ("home.py", "location.py", "content.py")),
-    LEDGER / "integrity" / "verify.py",
-    *(LEDGER / "cli" / f"{name}.py" for name in ("proof", "trace", "demo", "export", "verify")),
+    *(
+        LEDGER / "store" / f"{name}.py"
+        for name in ("home", "location", "content", "service", "recorders", "migration")
+    ),
+    *(
+        LEDGER / "integrity" / f"{name}.py"
+        for name in (
+            "verify",
+            "canonical",
+            "checkpoint",
+            "keys",
+            "witness",
+            "merkle",
+            "misbehaviour",
+        )
+    ),
+    *(
+        LEDGER / "cli" / f"{name}.py"
+        for name in (
+            "proof",
+            "trace",
+            "demo",
+            "export",
+            "verify",
+            "witness",
+            "migrate",
+            "key",
+            "act",
+        )
+    ),
 ]
 COMPOSED = {"ActError"}  # its Chinese is made from its cause's (``zh_text``)
+BUILDERS = {"_inclusion_length_error", "_consistency_length_error"}
+"""Functions that build the error a ``raise`` throws: the scan checks the ``return`` that
+makes it (a ``return SomeError(...)`` of a ledger error must pass ``zh=`` too)."""
 VERIFIERS = [LEDGER / "integrity" / "verify.py", LEDGER / "archive" / "verify.py"]
 FAILURES = {"Failure", "ArchiveFailure", "fail", "describe", "broken"}
 """What makes a verifier's failure: each call must pass its Chinese (``zh=`` or ``problem_zh=``)."""
@@ -619,20 +787,28 @@ def _resolve(module: Any, func: ast.expr) -> Any:
 def _refusals_without_chinese(path: Path) -> tuple[int, list[str]]:
     """How many ``raise SomeError(...)`` of a ledger error ``path`` has, and which lack ``zh=``.
     A name that is not a module-level class (a parameter like ``error``) counts as a refusal;
-    Python's own errors (``TypeError``: a bug, not a refusal) do not."""
+    Python's own errors (``TypeError``: a bug, not a refusal) do not. A ``return SomeError(...)``
+    of a ledger error class (an error built for a later ``raise``, see ``BUILDERS``) counts too."""
     module_name = ".".join(path.relative_to(SRC).with_suffix("").parts)
     module = importlib.import_module(module_name.removesuffix(".__init__"))
     count, missing = 0, []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if not (isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call)):
+        if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
+            call = node.exc
+        elif isinstance(node, ast.Return) and isinstance(node.value, ast.Call):
+            call = node.value
+            built = _resolve(module, call.func)
+            if not (isinstance(built, type) and issubclass(built, LedgerError)):
+                continue  # returns something other than a ledger error
+        else:
             continue
-        func = node.exc.func
+        func = call.func
         name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
         raised = _resolve(module, func)
         if isinstance(raised, type) and not issubclass(raised, LedgerError):
             continue  # Python's own error (a bug), or click's usage error (click words it)
         count += 1
-        if name not in COMPOSED and not any(k.arg == "zh" for k in node.exc.keywords):
+        if name not in COMPOSED | BUILDERS and not any(k.arg == "zh" for k in call.keywords):
             missing.append(f"{path.relative_to(SRC)}:{node.lineno} {name}")
     return count, missing
 
@@ -641,7 +817,7 @@ def test_every_refusal_of_the_domain_and_the_batch_has_chinese() -> None:
     results = [_refusals_without_chinese(path) for path in SCANNED]
     missing = [site for _, sites in results for site in sites]
     assert not missing, "refusals without zh=...: " + ", ".join(missing)
-    assert sum(count for count, _ in results) > 230  # the scan sees the refusals at all
+    assert sum(count for count, _ in results) > 370  # the scan sees the refusals at all
 
 
 def test_every_failure_of_the_verifiers_has_chinese() -> None:

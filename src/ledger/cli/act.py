@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Union, get_args, get_origin
 import click
 
 from ledger.cli.context import CliContext, pass_cli
-from ledger.cli.i18n import term
+from ledger.cli.i18n import message, term
 from ledger.cli.render import emit_json, ok, say
 
 if TYPE_CHECKING:
@@ -102,6 +102,7 @@ def _command(model: type[BaseModel]) -> click.Command:
         from pydantic import ValidationError
 
         from ledger.errors import InputError
+        from ledger.record.document import problem_zh
 
         document: dict[str, Any] = {"act": name}
         for field_name, info in model.model_fields.items():
@@ -115,16 +116,21 @@ def _command(model: type[BaseModel]) -> click.Command:
                     value = [json.loads(v) for v in value]
                 except ValueError as e:
                     option = "--" + key.replace("_", "-")
-                    raise InputError(cli.t("error.json_objects", option=option, error=e)) from e
+                    raise InputError(
+                        message("en", "error.json_objects", option=option, error=e),
+                        zh=message("zh", "error.json_objects", option=option, error=e),
+                    ) from e
             document[key] = value
         try:
             act = model.model_validate(document)
         except ValidationError as e:
-            problems = "; ".join(
-                f"--{'.'.join(str(p) for p in err['loc']).replace('_', '-')}: {err['msg']}"
+            options = [
+                (f"--{'.'.join(str(p) for p in err['loc']).replace('_', '-')}", err)
                 for err in e.errors()
-            )
-            raise InputError(f"{name}: {problems}") from e
+            ]
+            problems = "; ".join(f"{option}: {err['msg']}" for option, err in options)
+            problems_zh = "；".join(f"{option}：{problem_zh(err)}" for option, err in options)
+            raise InputError(f"{name}: {problems}", zh=f"{name}：{problems_zh}") from e
         signers = None
         service = cli.open(writable=True)
         if sign_with is not None:

@@ -4,9 +4,9 @@ One catalogue: a message id names a text in English and in Chinese, with ``{plac
 filled by :func:`message`. The language is chosen once per command (``--lang``, else
 ``LEDGER_LANG``, else the locale: :func:`detect`) and kept on the ``CliContext``; nothing here
 holds a current language. What stays English, and why, is in docs/cli.md ("Language"): help
-texts, JSON documents, identifiers and values of the record format, and the messages of errors
-raised below the domain (store, verifier, readers). The domain's refusals and the rules'
-findings carry their own Chinese (``message_zh``), written where the facts are. The Chinese
+texts, JSON documents, identifiers and values of the record format, and details quoted from
+other libraries. Every refusal and the rules' findings carry their own Chinese (``message_zh``),
+written where the facts are; the CLI shows it to a Chinese reader. The Chinese
 terms are the users' own (the shared domain glossary: 议题, 表决, 纪要, 档案, 常委会 ...).
 """
 

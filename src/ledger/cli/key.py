@@ -29,7 +29,8 @@ def _key_passphrase(path: Path) -> bytes:
     lang = lang_of(click.get_current_context(silent=True))
     if not sys.stdin.isatty():
         raise PassphraseError(
-            message(lang, "passphrase.key_missing", path=path, env=KEY_PASSPHRASE_ENV)
+            message("en", "passphrase.key_missing", path=path, env=KEY_PASSPHRASE_ENV),
+            zh=message("zh", "passphrase.key_missing", path=path, env=KEY_PASSPHRASE_ENV),
         )
     prompt = message(lang, "passphrase.key_prompt", path=path)
     return click.prompt(prompt, hide_input=True).encode("utf-8")
@@ -44,8 +45,10 @@ def load_key_file(path: Path) -> SigningKey:
     except OSError as e:
         from ledger.errors import KeyFileError
 
-        lang = lang_of(click.get_current_context(silent=True))
-        raise KeyFileError(message(lang, "key.cannot_read", path=path, reason=e.strerror)) from e
+        raise KeyFileError(
+            message("en", "key.cannot_read", path=path, reason=e.strerror),
+            zh=message("zh", "key.cannot_read", path=path, reason=e.strerror),
+        ) from e
     return SigningKey.load(path, _key_passphrase(path) if encrypted else None)
 
 
@@ -72,7 +75,9 @@ def generate(cli: CliContext, out: Path, unencrypted: bool) -> None:
     from ledger.integrity.keys import SigningKey
 
     if out.exists():
-        raise KeyFileError(cli.t("key.exists", path=out))
+        raise KeyFileError(
+            message("en", "key.exists", path=out), zh=message("zh", "key.exists", path=out)
+        )
     new = SigningKey.generate()
     new.save(out, None if unencrypted else _key_passphrase(out))
     ok(cli.t("key.generated", key=new.key_id, path=out))

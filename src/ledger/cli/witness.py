@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from ledger.cli.context import CliContext, pass_cli
+from ledger.cli.i18n import message
 from ledger.cli.options import json_option
 from ledger.cli.render import emit_json, fields, ok, say
 
@@ -104,7 +105,10 @@ def init(
     from ledger.integrity.witness import WitnessInputError, new_state
 
     if (wdir / STATE_FILE).exists() or (wdir / KEY_FILE).exists():
-        raise WitnessInputError(cli.t("witness.exists", path=wdir))
+        raise WitnessInputError(
+            message("en", "witness.exists", path=wdir),
+            zh=message("zh", "witness.exists", path=wdir),
+        )
     key = SigningKey.generate()
     state = new_state(name, key.key_id, origin, log_key)  # checked before anything is written
     wdir.mkdir(parents=True, exist_ok=True)
@@ -194,7 +198,9 @@ def _load_state(cli: CliContext, wdir: Path) -> WitnessState:
 
     path = wdir / STATE_FILE
     if not path.is_file():
-        raise WitnessInputError(cli.t("witness.none", path=wdir))
+        raise WitnessInputError(
+            message("en", "witness.none", path=wdir), zh=message("zh", "witness.none", path=wdir)
+        )
     return WitnessState.load(path)
 
 
@@ -206,14 +212,21 @@ def _read(cli: CliContext, path: Path) -> str:
         with open(path, "rb") as f:
             data = f.read(MAX_INPUT_BYTES + 1)  # bounded: these files may come from the log
     except OSError as e:
-        raise WitnessInputError(cli.t("error.cannot_read", path=path, reason=e.strerror)) from e
+        raise WitnessInputError(
+            message("en", "error.cannot_read", path=path, reason=e.strerror),
+            zh=message("zh", "error.cannot_read", path=path, reason=e.strerror),
+        ) from e
     if len(data) > MAX_INPUT_BYTES:
-        raise WitnessInputError(cli.t("error.too_large", path=path, limit=MAX_INPUT_BYTES))
+        raise WitnessInputError(
+            message("en", "error.too_large", path=path, limit=MAX_INPUT_BYTES),
+            zh=message("zh", "error.too_large", path=path, limit=MAX_INPUT_BYTES),
+        )
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as e:
         raise WitnessInputError(
-            cli.t("error.not_valid", path=path, format="UTF-8 text", error=e)
+            message("en", "error.not_valid", path=path, format="UTF-8 text", error=e),
+            zh=message("zh", "error.not_valid", path=path, format="UTF-8 文本", error=e),
         ) from e
 
 

@@ -41,7 +41,10 @@ def _check_numbers(value: Any) -> None:
         if kind is dict:
             for key, sub in item.items():
                 if type(key) is not str:
-                    raise CanonicalEncodingError(f"object keys must be strings, got {key!r}")
+                    raise CanonicalEncodingError(
+                        f"object keys must be strings, got {key!r}",
+                        zh=f"对象的键必须是字符串，而不是 {key!r}",
+                    )
                 stack.append(sub)
         elif kind is list or kind is tuple:
             stack.extend(item)
@@ -49,14 +52,19 @@ def _check_numbers(value: Any) -> None:
             if not -MAX_SAFE_INTEGER <= item <= MAX_SAFE_INTEGER:
                 raise CanonicalEncodingError(
                     f"integer {item} is outside the canonical range ±(2**53 - 1); "
-                    "write it as a decimal string"
+                    "write it as a decimal string",
+                    zh=f"整数 {item} 超出规范范围 ±(2**53 - 1)；请写成十进制字符串",
                 )
         elif kind is float:
             raise CanonicalEncodingError(
-                f"float {item!r} has no canonical form here; write it as a decimal string"
+                f"float {item!r} has no canonical form here; write it as a decimal string",
+                zh=f"浮点数 {item!r} 在此没有规范形式；请写成十进制字符串",
             )
         elif kind not in (str, bool, type(None)):
-            raise CanonicalEncodingError(f"{kind.__name__} is not a JSON value: {item!r}")
+            raise CanonicalEncodingError(
+                f"{kind.__name__} is not a JSON value: {item!r}",
+                zh=f"{kind.__name__} 不是 JSON 值：{item!r}",
+            )
 
 
 def canonical_bytes(value: Any) -> bytes:
@@ -69,12 +77,14 @@ def canonical_bytes(value: Any) -> bytes:
     try:
         text = _FAST(value)
     except (TypeError, ValueError) as e:  # pragma: no cover - guarded by _check_numbers
-        raise CanonicalEncodingError(str(e)) from e
+        raise CanonicalEncodingError(str(e), zh=f"没有规范形式：{e}") from e
     if not text or text.isascii() or max(text) < _FIRST_RISKY_CHAR:
         try:
             return text.encode("utf-8")
         except UnicodeEncodeError as e:
-            raise CanonicalEncodingError(f"text is not valid Unicode: {e.reason}") from e
+            raise CanonicalEncodingError(
+                f"text is not valid Unicode: {e.reason}", zh=f"文本不是有效的 Unicode：{e.reason}"
+            ) from e
     return reference_canonical_bytes(value)
 
 
@@ -83,9 +93,11 @@ def reference_canonical_bytes(value: Any) -> bytes:
     try:
         return rfc8785.dumps(value)
     except rfc8785.CanonicalizationError as e:
-        raise CanonicalEncodingError(f"no canonical form: {e}") from e
+        raise CanonicalEncodingError(f"no canonical form: {e}", zh=f"没有规范形式：{e}") from e
     except UnicodeEncodeError as e:  # a lone surrogate in an object key, met while sorting keys
-        raise CanonicalEncodingError(f"text is not valid Unicode: {e.reason}") from e
+        raise CanonicalEncodingError(
+            f"text is not valid Unicode: {e.reason}", zh=f"文本不是有效的 Unicode：{e.reason}"
+        ) from e
 
 
 def parse_json(data: bytes) -> Any:
@@ -110,7 +122,10 @@ def format_time(moment: datetime) -> str:
     Naive datetimes are refused: a time without a zone cannot be placed on the record.
     """
     if moment.tzinfo is None or moment.utcoffset() is None:
-        raise CanonicalEncodingError(f"time {moment.isoformat()} has no time zone")
+        raise CanonicalEncodingError(
+            f"time {moment.isoformat()} has no time zone",
+            zh=f"时间 {moment.isoformat()} 没有时区",
+        )
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
@@ -122,6 +137,7 @@ def parse_time(text: str) -> datetime:
         moment = datetime.fromisoformat(text)  # the exact form is checked above
     except (TypeError, ValueError) as e:
         raise CanonicalEncodingError(
-            f"time {text!r} is not in the form YYYY-MM-DDTHH:MM:SS.ffffffZ"
+            f"time {text!r} is not in the form YYYY-MM-DDTHH:MM:SS.ffffffZ",
+            zh=f"时间 {text!r} 不符合 YYYY-MM-DDTHH:MM:SS.ffffffZ 格式",
         ) from e
     return moment

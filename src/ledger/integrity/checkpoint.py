@@ -86,17 +86,26 @@ def parse_checkpoint(text: str) -> Checkpoint:
     # 1. A note is a body, a blank line, then one or more signature lines.
     body, sep, sig_block = text.partition("\n\n")
     if not sep:
-        raise CheckpointFormatError("no blank line between the checkpoint body and signatures")
+        raise CheckpointFormatError(
+            "no blank line between the checkpoint body and signatures",
+            zh="检查点正文与签名之间没有空行",
+        )
     body += "\n"
     # 2. The body: origin, size, base64 root hash (extension lines are allowed and ignored).
     lines = body.split("\n")[:-1]
     if len(lines) < 3:
-        raise CheckpointFormatError(f"a checkpoint body has at least 3 lines, got {len(lines)}")
+        raise CheckpointFormatError(
+            f"a checkpoint body has at least 3 lines, got {len(lines)}",
+            zh=f"检查点正文至少有 3 行，而这里只有 {len(lines)} 行",
+        )
     origin, size_text, root_text = lines[:3]
     if not (size_text.isascii() and size_text.isdigit()) or (
         size_text != "0" and size_text.startswith("0")
     ):
-        raise CheckpointFormatError(f"tree size must be a decimal integer, got {size_text!r}")
+        raise CheckpointFormatError(
+            f"tree size must be a decimal integer, got {size_text!r}",
+            zh=f"树的规模必须是十进制整数，而不是 {size_text!r}",
+        )
     if len(size_text) > len(str(MAX_TREE_SIZE)) or int(size_text) > MAX_TREE_SIZE:
         raise CheckpointFormatError(
             f"tree size must be at most {MAX_TREE_SIZE}, got {len(size_text)} digits",
@@ -105,29 +114,40 @@ def parse_checkpoint(text: str) -> Checkpoint:
     try:
         root = base64.b64decode(root_text, validate=True)
     except ValueError as e:  # binascii.Error, or non-ASCII text
-        raise CheckpointFormatError(f"root hash is not base64: {root_text!r}") from e
+        raise CheckpointFormatError(
+            f"root hash is not base64: {root_text!r}", zh=f"根哈希不是 base64：{root_text!r}"
+        ) from e
     if len(root) != 32:
-        raise CheckpointFormatError(f"root hash has 32 bytes, got {len(root)}")
+        raise CheckpointFormatError(
+            f"root hash has 32 bytes, got {len(root)}",
+            zh=f"根哈希应为 32 字节，而不是 {len(root)} 字节",
+        )
     # 3. Signature lines: "— <name> <base64(key hash || signature)>".
     signatures = []
     for line in sig_block.split("\n"):
         if not line:
             continue
         if not line.startswith(SIGNATURE_LINE_PREFIX):
-            raise CheckpointFormatError(f"not a signature line: {line!r}")
+            raise CheckpointFormatError(
+                f"not a signature line: {line!r}", zh=f"不是签名行：{line!r}"
+            )
         name, _, encoded = line[len(SIGNATURE_LINE_PREFIX) :].rpartition(" ")
         try:
             blob = base64.b64decode(encoded, validate=True)
         except ValueError as e:  # binascii.Error, or non-ASCII text
-            raise CheckpointFormatError(f"signature is not base64: {encoded!r}") from e
+            raise CheckpointFormatError(
+                f"signature is not base64: {encoded!r}", zh=f"签名不是 base64：{encoded!r}"
+            ) from e
         if len(blob) not in SIGNATURE_BLOB_SIZES:
             raise CheckpointFormatError(
                 "an Ed25519 note signature has 4 + 64 bytes "
-                f"(a cosignature/v1 4 + 8 + 64), got {len(blob)}"
+                f"(a cosignature/v1 4 + 8 + 64), got {len(blob)}",
+                zh="Ed25519 注记签名应为 4 + 64 字节（cosignature/v1 为 4 + 8 + 64），"
+                f"而不是 {len(blob)} 字节",
             )
         signatures.append(NoteSignature(name, blob[:4], blob[4:]))
     if not signatures:
-        raise CheckpointFormatError("the checkpoint carries no signature")
+        raise CheckpointFormatError("the checkpoint carries no signature", zh="检查点上没有签名")
     return Checkpoint(origin, int(size_text), root, body, tuple(signatures))
 
 

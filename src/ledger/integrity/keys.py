@@ -107,7 +107,8 @@ class SigningKey:
         if encrypted and not passphrase:
             raise PassphraseError(
                 "this private key is encrypted: give its passphrase "
-                "(prompt, or the LEDGER_PASSPHRASE environment variable)"
+                "(prompt, or the LEDGER_PASSPHRASE environment variable)",
+                zh="此私钥已加密：请给出其口令（在提示时输入，或设置环境变量 LEDGER_PASSPHRASE）",
             )
         try:
             key = serialization.load_pem_private_key(
@@ -115,10 +116,15 @@ class SigningKey:
             )
         except (ValueError, TypeError) as e:
             if encrypted:
-                raise PassphraseError("wrong passphrase for this private key") from e
-            raise KeyFileError(f"not a PEM private key: {e}") from e
+                raise PassphraseError(
+                    "wrong passphrase for this private key", zh="此私钥的口令不对"
+                ) from e
+            raise KeyFileError(f"not a PEM private key: {e}", zh=f"不是 PEM 格式的私钥：{e}") from e
         if not isinstance(key, Ed25519PrivateKey):
-            raise KeyFileError(f"expected an Ed25519 key, got {type(key).__name__}")
+            raise KeyFileError(
+                f"expected an Ed25519 key, got {type(key).__name__}",
+                zh=f"应为 Ed25519 密钥，而不是 {type(key).__name__}",
+            )
         return cls(key)
 
     def save(self, path: Path, passphrase: bytes | None) -> None:
@@ -134,5 +140,8 @@ class SigningKey:
         try:
             pem = path.read_bytes()
         except OSError as e:
-            raise KeyFileError(f"cannot read private key {path}: {e.strerror}") from e
+            raise KeyFileError(
+                f"cannot read private key {path}: {e.strerror}",
+                zh=f"无法读取私钥 {path}：{e.strerror}",
+            ) from e
         return cls.from_pem(pem, passphrase)

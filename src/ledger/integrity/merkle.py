@@ -145,7 +145,10 @@ def inclusion_ranges(index: int, size: int) -> list[tuple[int, int]]:
     root: at each split k the sibling is D[k:n] when m < k (the one range that may be imperfect:
     all below it are perfect) or D[0:k] when m >= k. Depends on the sizes alone."""
     if not 0 <= index < size:
-        raise ProofRangeError(f"expected a leaf index from 0 to {size - 1}, got {index}")
+        raise ProofRangeError(
+            f"expected a leaf index from 0 to {size - 1}, got {index}",
+            zh=f"叶子序号应在 0 至 {size - 1} 之间，而不是 {index}",
+        )
     ranges = []
     start, end = 0, size  # the range D[start:end] holding the leaf
     while end - start > 1:
@@ -166,7 +169,10 @@ def consistency_ranges(old: int, new: int) -> list[tuple[int, int]]:
     for ``old`` 0 or ``old == new``: the section defines PROOF for 0 < m < n, and any tree
     extends the empty one and itself."""
     if not 0 <= old <= new:
-        raise ProofRangeError(f"expected an old size from 0 to {new}, got {old}")
+        raise ProofRangeError(
+            f"expected an old size from 0 to {new}, got {old}",
+            zh=f"原规模应在 0 至 {new} 之间，而不是 {old}",
+        )
     if old in (0, new):
         return []
     ranges = []
@@ -198,16 +204,20 @@ def consistency_proof(old: int, new: int, node: NodeReader) -> list[bytes]:
     return [subtree(start, end, node) for start, end in consistency_ranges(old, new)]
 
 
-def _check_hash(name: str, value: bytes) -> None:
+def _check_hash(name: str, name_zh: str, value: bytes) -> None:
     if not isinstance(value, bytes) or len(value) != HASH_SIZE:
         got = f"{len(value)} bytes" if isinstance(value, bytes) else type(value).__name__
-        raise ProofError(f"expected {name} of {HASH_SIZE} bytes, got {got}")
+        got_zh = f"{len(value)} 字节" if isinstance(value, bytes) else type(value).__name__
+        raise ProofError(
+            f"expected {name} of {HASH_SIZE} bytes, got {got}",
+            zh=f"{name_zh}应为 {HASH_SIZE} 字节，而这里是 {got_zh}",
+        )
 
 
 def _check_path(proof: Sequence[bytes]) -> None:
     for i, p in enumerate(proof):
         if not isinstance(p, bytes) or len(p) != HASH_SIZE:
-            _check_hash(f"proof hash {i}", p)
+            _check_hash(f"proof hash {i}", f"证明的第 {i} 个哈希", p)
 
 
 def _path_length(fn: int, sn: int) -> int:
@@ -224,9 +234,12 @@ def _path_length(fn: int, sn: int) -> int:
 
 
 def _inclusion_length_error(index: int, size: int, proof: Sequence[bytes]) -> ProofError:
+    expected = _path_length(index, size - 1)
     return ProofError(
-        f"expected {_path_length(index, size - 1)} hashes in the inclusion proof of leaf "
-        f"{index} in a tree of {size}, got {len(proof)}"
+        f"expected {expected} hashes in the inclusion proof of leaf "
+        f"{index} in a tree of {size}, got {len(proof)}",
+        zh=f"规模为 {size} 的树中叶子 {index} 的包含证明应有 {expected} 个哈希，"
+        f"而这里有 {len(proof)} 个",
     )
 
 
@@ -238,7 +251,9 @@ def _consistency_length_error(old: int, new: int, proof: Sequence[bytes]) -> Pro
         fn, sn = fn >> 1, sn >> 1
     expected = _path_length(fn, sn) + (0 if old & (old - 1) == 0 else 1)
     return ProofError(
-        f"expected {expected} hashes in the consistency proof from {old} to {new}, got {len(proof)}"
+        f"expected {expected} hashes in the consistency proof from {old} to {new}, "
+        f"got {len(proof)}",
+        zh=f"从 {old} 到 {new} 的一致性证明应有 {expected} 个哈希，而这里有 {len(proof)} 个",
     )
 
 
@@ -248,12 +263,15 @@ def verify_inclusion(
     """Check that ``proof`` proves leaf ``leaf_hash`` at ``index`` in the tree of ``size``
     leaves with head ``root``, by the algorithm of RFC 9162 section 2.1.3.2; raise
     :class:`ProofError` saying what was expected and what was found."""
-    _check_hash("a leaf hash", leaf_hash)
-    _check_hash("a root hash", root)
+    _check_hash("a leaf hash", "叶子哈希", leaf_hash)
+    _check_hash("a root hash", "根哈希", root)
     _check_path(proof)
     # 1. leaf_index must be below tree_size.
     if not 0 <= index < size:
-        raise ProofError(f"expected a leaf index from 0 to {size - 1}, got {index}")
+        raise ProofError(
+            f"expected a leaf index from 0 to {size - 1}, got {index}",
+            zh=f"叶子序号应在 0 至 {size - 1} 之间，而不是 {index}",
+        )
     # 2. fn = leaf_index, sn = tree_size - 1.
     fn, sn = index, size - 1
     # 3. r = hash.
@@ -279,7 +297,9 @@ def verify_inclusion(
     if r != root:
         raise ProofError(
             f"expected root {to_digest(root)}, got {to_digest(r)} from the inclusion proof of "
-            f"leaf {index} in a tree of {size}"
+            f"leaf {index} in a tree of {size}",
+            zh=f"根哈希应为 {to_digest(root)}，而规模为 {size} 的树中叶子 {index} 的包含证明"
+            f"得出的是 {to_digest(r)}",
         )
 
 
@@ -290,22 +310,29 @@ def verify_consistency(
     prefix of the tree of ``new_size`` leaves with head ``new_root``, by the algorithm of
     RFC 9162 section 2.1.4.2 (for 0 < old < new; equal sizes need equal heads and an empty
     proof, and size 0 the empty tree's head and an empty proof); raise :class:`ProofError`."""
-    _check_hash("an old root hash", old_root)
-    _check_hash("a new root hash", new_root)
+    _check_hash("an old root hash", "原根哈希", old_root)
+    _check_hash("a new root hash", "新根哈希", new_root)
     _check_path(proof)
     if not 0 <= old_size <= new_size:
-        raise ProofError(f"expected an old size from 0 to {new_size}, got {old_size}")
+        raise ProofError(
+            f"expected an old size from 0 to {new_size}, got {old_size}",
+            zh=f"原规模应在 0 至 {new_size} 之间，而不是 {old_size}",
+        )
     if old_size in (0, new_size):
         expected_old = EMPTY_TREE_HASH if old_size == 0 else new_root
         if proof:
             raise ProofError(
                 f"expected 0 hashes in the consistency proof from {old_size} to {new_size}, "
-                f"got {len(proof)}"
+                f"got {len(proof)}",
+                zh=f"从 {old_size} 到 {new_size} 的一致性证明应有 0 个哈希，"
+                f"而这里有 {len(proof)} 个",
             )
         if old_root != expected_old:
             raise ProofError(
                 f"expected old root {to_digest(expected_old)} for size {old_size}, "
-                f"got {to_digest(old_root)}"
+                f"got {to_digest(old_root)}",
+                zh=f"规模 {old_size} 的原根哈希应为 {to_digest(expected_old)}，"
+                f"而这里是 {to_digest(old_root)}",
             )
         return
     # 1. An empty consistency_path fails.
@@ -345,12 +372,16 @@ def verify_consistency(
     if fr != old_root:
         raise ProofError(
             f"expected old root {to_digest(old_root)}, got {to_digest(fr)} from the consistency "
-            f"proof from {old_size} to {new_size}"
+            f"proof from {old_size} to {new_size}",
+            zh=f"原根哈希应为 {to_digest(old_root)}，而从 {old_size} 到 {new_size} 的一致性证明"
+            f"得出的是 {to_digest(fr)}",
         )
     if sr != new_root:
         raise ProofError(
             f"expected new root {to_digest(new_root)}, got {to_digest(sr)} from the consistency "
-            f"proof from {old_size} to {new_size}"
+            f"proof from {old_size} to {new_size}",
+            zh=f"新根哈希应为 {to_digest(new_root)}，而从 {old_size} 到 {new_size} 的一致性证明"
+            f"得出的是 {to_digest(sr)}",
         )
 
 
@@ -383,7 +414,8 @@ class MemoryTree:
         if not width or start < 0 or start % width or start + width > self.size:
             raise ProofRangeError(
                 f"expected a perfect subtree within {self.size} leaves, got {width} "
-                f"leaves from {start}"
+                f"leaves from {start}",
+                zh=f"完美子树应在 {self.size} 个叶子之内，而这里是自 {start} 起的 {width} 个叶子",
             )
         index = start >> level
         self._fill(level, index + 1)
@@ -409,19 +441,28 @@ class MemoryTree:
         """MTH of the first ``size`` leaves (default: all)."""
         size = self.size if size is None else size
         if not 0 <= size <= self.size:
-            raise ProofRangeError(f"expected a tree size from 0 to {self.size}, got {size}")
+            raise ProofRangeError(
+                f"expected a tree size from 0 to {self.size}, got {size}",
+                zh=f"树的规模应在 0 至 {self.size} 之间，而不是 {size}",
+            )
         return subtree(0, size, self.node)
 
     def inclusion_proof(self, index: int, size: int | None = None) -> list[bytes]:
         """:func:`inclusion_proof` of leaf ``index`` in the first ``size`` leaves."""
         size = self.size if size is None else size
         if size > self.size:
-            raise ProofRangeError(f"expected a tree size from 1 to {self.size}, got {size}")
+            raise ProofRangeError(
+                f"expected a tree size from 1 to {self.size}, got {size}",
+                zh=f"树的规模应在 1 至 {self.size} 之间，而不是 {size}",
+            )
         return inclusion_proof(index, size, self.node)
 
     def consistency_proof(self, old: int, new: int | None = None) -> list[bytes]:
         """:func:`consistency_proof` from the first ``old`` to the first ``new`` leaves."""
         new = self.size if new is None else new
         if new > self.size:
-            raise ProofRangeError(f"expected a tree size from 0 to {self.size}, got {new}")
+            raise ProofRangeError(
+                f"expected a tree size from 0 to {self.size}, got {new}",
+                zh=f"树的规模应在 0 至 {self.size} 之间，而不是 {new}",
+            )
         return consistency_proof(old, new, self.node)

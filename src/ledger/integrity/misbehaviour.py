@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ledger.errors import InputError
+from ledger.errors import InputError, zh_text
 from ledger.integrity.checkpoint import Checkpoint, verifier_key, verify_checkpoint
 from ledger.integrity.digest import to_digest
 from ledger.integrity.merkle import ProofError, verify_consistency
@@ -154,13 +154,15 @@ def _how_to_check(kind: str) -> list[str]:
     ]
 
 
-def _signer(checkpoint: Checkpoint, keys: Sequence[str], which: str) -> str:
+def _signer(checkpoint: Checkpoint, keys: Sequence[str], which: str, which_zh: str) -> str:
     for key in keys:
         if verify_checkpoint(checkpoint, key):
             return key
     raise UnprovenMisbehaviourError(
         f"the {which} checkpoint ({checkpoint.size} events) is not signed by any of the "
-        f"{len(keys)} keys given for {checkpoint.origin!r}; an unsigned note proves nothing"
+        f"{len(keys)} keys given for {checkpoint.origin!r}; an unsigned note proves nothing",
+        zh=f"{which_zh}检查点（{checkpoint.size} 个事件）没有用为 {checkpoint.origin!r} 给出的 "
+        f"{len(keys)} 个密钥中的任何一个签名；未签名的注记什么也证明不了",
     )
 
 
@@ -182,10 +184,11 @@ def find_misbehaviour(
     checkpoints cannot be compared as given."""
     if held.origin != other.origin:
         raise UnprovenMisbehaviourError(
-            f"expected two checkpoints of one log, got {held.origin!r} and {other.origin!r}"
+            f"expected two checkpoints of one log, got {held.origin!r} and {other.origin!r}",
+            zh=f"应为同一日志的两个检查点，而这里是 {held.origin!r} 和 {other.origin!r}",
         )
-    held_key = _signer(held, keys, "held")
-    other_key = _signer(other, keys, "other")
+    held_key = _signer(held, keys, "held", "所持")
+    other_key = _signer(other, keys, "other", "另一")
     if held.size == other.size:
         if held.root == other.root:
             return None
@@ -197,14 +200,18 @@ def find_misbehaviour(
     if implied_root is None:
         raise UnprovenMisbehaviourError(
             f"to compare checkpoints of {older.size} and {newer.size} events, a consistency "
-            f"proof from {older.size} to {newer.size} is needed"
+            f"proof from {older.size} to {newer.size} is needed",
+            zh=f"要比较含 {older.size} 个和 {newer.size} 个事件的检查点，需要从 {older.size} 到 "
+            f"{newer.size} 的一致性证明",
         )
     try:
         verify_consistency(older.size, newer.size, implied_root, newer.root, proof)
     except ProofError as e:
         raise ProofError(
             f"the consistency proof from {older.size} to {newer.size} events does not verify "
-            f"against the checkpoint of {newer.size}: {e}"
+            f"against the checkpoint of {newer.size}: {e}",
+            zh=f"从 {older.size} 到 {newer.size} 个事件的一致性证明与含 {newer.size} 个事件的"
+            f"检查点核验不符：{zh_text(e)}",
         ) from e
     if implied_root == older.root:
         return None

@@ -33,7 +33,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from ledger.errors import CheckpointFormatError, InputError, IntegrityError
+from ledger.errors import CheckpointFormatError, InputError, IntegrityError, zh_text
 from ledger.integrity.checkpoint import (
     MAX_TREE_SIZE,
     Checkpoint,
@@ -69,8 +69,8 @@ class OldSizeMismatchError(WitnessInputError):
     """The consistency proof starts from another size than the witness's last cosigned
     checkpoint (tlog-witness: 409 with that size); ``size`` is the one to prove from."""
 
-    def __init__(self, message: str, size: int) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, size: int, *, zh: str | None = None) -> None:
+        super().__init__(message, zh=zh)
         self.size = size
 
 
@@ -79,8 +79,8 @@ class CheckpointRefusedError(IntegrityError):
     what the witness cosigned before. ``evidence`` is the checkpoint as received when the log's
     signature on it verified (then it proves what the log claimed), else ``None``."""
 
-    def __init__(self, message: str, evidence: str | None = None) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, evidence: str | None = None, *, zh: str | None = None) -> None:
+        super().__init__(message, zh=zh)
         self.evidence = evidence
 
 
@@ -165,7 +165,9 @@ def verify_cosignature(checkpoint: Checkpoint, name: str, key_id: str) -> int:
     if timestamp is None:
         raise CosignatureInvalidError(
             f"expected a cosignature/v1 by witness {name!r} with key {key_id} on the checkpoint "
-            f"of {checkpoint.size} events of {checkpoint.origin!r}, found none that verifies"
+            f"of {checkpoint.size} events of {checkpoint.origin!r}, found none that verifies",
+            zh=f"{checkpoint.origin!r} 含 {checkpoint.size} 个事件的检查点上，应有见证方 {name!r} "
+            f"用密钥 {key_id} 所做的 cosignature/v1 见证签名，但没有一个能通过核验",
         )
     return timestamp
 
@@ -214,14 +216,18 @@ def require_witnesses(
     distinct = len({_raw_key(key_id) for _, key_id in witnesses})
     if not 1 <= n <= distinct:
         raise WitnessInputError(
-            f"expected a quorum from 1 to {distinct} (the distinct witnesses trusted), got {n}"
+            f"expected a quorum from 1 to {distinct} (the distinct witnesses trusted), got {n}",
+            zh=f"法定人数应在 1 至 {distinct}（所信任的不同见证方数）之间，而不是 {n}",
         )
     found = cosignatures(checkpoint, witnesses)
     if len(found) < n:
         names = ", ".join(c.name for c in found) or "none"
+        names_zh = "、".join(c.name for c in found) or "无"
         raise WitnessQuorumError(
             f"expected cosignatures by {n} of {distinct} trusted witnesses on the checkpoint of "
-            f"{checkpoint.size} events of {checkpoint.origin!r}, got {len(found)} ({names})"
+            f"{checkpoint.size} events of {checkpoint.origin!r}, got {len(found)} ({names})",
+            zh=f"{checkpoint.origin!r} 含 {checkpoint.size} 个事件的检查点应有 {distinct} 个所信任"
+            f"见证方中 {n} 个的见证签名，实有 {len(found)} 个（{names_zh}）",
         )
     return found
 
@@ -231,14 +237,17 @@ def _raw_key(key_id: str) -> bytes:
     try:
         return public_key_bytes(key_id)
     except ValueError as e:
-        raise WitnessInputError(f"not a witness key id: {e}") from e
+        raise WitnessInputError(
+            f"not a witness key id: {e}", zh=f"不是见证方的密钥标识：{e}"
+        ) from e
 
 
 def _check_timestamp(timestamp: int) -> None:
     if not 0 <= timestamp <= MAX_TIMESTAMP:
         raise WitnessInputError(
             f"expected a cosignature time from 0 to {MAX_TIMESTAMP} (POSIX seconds), "
-            f"got {timestamp}"
+            f"got {timestamp}",
+            zh=f"见证签名时间应在 0 至 {MAX_TIMESTAMP}（POSIX 秒）之间，而不是 {timestamp}",
         )
 
 
@@ -246,7 +255,8 @@ def _check_name(name: str) -> None:
     """signed-note: a key name is non-empty and holds no whitespace and no ``+``."""
     if not name or "+" in name or any(c.isspace() for c in name):
         raise WitnessInputError(
-            f"a witness name is non-empty, without spaces or '+' (signed-note), got {name!r}"
+            f"a witness name is non-empty, without spaces or '+' (signed-note), got {name!r}",
+            zh=f"见证方名称不能为空，也不能含空白或 '+'（signed-note），而这里是 {name!r}",
         )
 
 
@@ -282,15 +292,22 @@ def _proof_from_json(text: str) -> SubmittedProof:
     try:
         document = json.loads(text)
     except (ValueError, RecursionError) as e:  # nested too deep: RecursionError
-        raise WitnessInputError(f"the proof is not valid JSON: {e}") from e
+        raise WitnessInputError(
+            f"the proof is not valid JSON: {e}", zh=f"证明不是有效的 JSON：{e}"
+        ) from e
     if not isinstance(document, dict) or set(document) != _PROOF_FIELDS:
         got = sorted(document) if isinstance(document, dict) else type(document).__name__
         raise WitnessInputError(
-            f"expected the fields {sorted(_PROOF_FIELDS)} of `ledger consistency --json`, got {got}"
+            f"expected the fields {sorted(_PROOF_FIELDS)} of `ledger consistency --json`, "
+            f"got {got}",
+            zh=f"应为 `ledger consistency --json` 的字段 {sorted(_PROOF_FIELDS)}，实为 {got}",
         )
     path = document["consistency_path"]
     if not isinstance(path, list):
-        raise WitnessInputError("consistency_path must be a list of sha256: digests")
+        raise WitnessInputError(
+            "consistency_path must be a list of sha256: digests",
+            zh="consistency_path 必须是 sha256: 摘要的列表",
+        )
     return SubmittedProof(
         hashes=tuple(_digest(f"consistency_path[{i}]", h) for i, h in enumerate(path)),
         old_size=_size("old_size", document["old_size"]),
@@ -314,7 +331,7 @@ def _digest(field: str, value: Any) -> bytes:
     try:
         return digest_bytes(value if isinstance(value, str) else repr(value))
     except ValueError as e:
-        raise WitnessInputError(f"{field}: {e}") from e
+        raise WitnessInputError(f"{field}: {e}", zh=f"{field}：{e}") from e
 
 
 def _proof_from_lines(text: str) -> SubmittedProof:
@@ -329,13 +346,18 @@ def _proof_from_lines(text: str) -> SubmittedProof:
         first = lines[0] if lines else ""
         raise WitnessInputError(
             f"expected a proof beginning 'old <size>' (tlog-witness) or the JSON of "
-            f"`ledger consistency --json`, got {first[:40]!r}"
+            f"`ledger consistency --json`, got {first[:40]!r}",
+            zh="证明应以 'old <规模>' 开头（tlog-witness），或是 `ledger consistency --json` 的 "
+            f"JSON，而这里是 {first[:40]!r}",
         )
     size_text = lines[0][4:]
     if not (size_text.isascii() and size_text.isdigit()) or (
         size_text != "0" and size_text.startswith("0")
     ):
-        raise WitnessInputError(f"old size must be a decimal integer, got {size_text[:40]!r}")
+        raise WitnessInputError(
+            f"old size must be a decimal integer, got {size_text[:40]!r}",
+            zh=f"原规模必须是十进制整数，而不是 {size_text[:40]!r}",
+        )
     if len(size_text) > len(str(MAX_TREE_SIZE)) or int(size_text) > MAX_TREE_SIZE:
         raise WitnessInputError(
             f"old size must be at most {MAX_TREE_SIZE}, got {len(size_text)} digits",
@@ -346,9 +368,15 @@ def _proof_from_lines(text: str) -> SubmittedProof:
         try:
             raw = base64.b64decode(line, validate=True)
         except (binascii.Error, ValueError) as e:
-            raise WitnessInputError(f"proof line {i} is not base64: {line[:60]!r}") from e
+            raise WitnessInputError(
+                f"proof line {i} is not base64: {line[:60]!r}",
+                zh=f"证明第 {i} 行不是 base64：{line[:60]!r}",
+            ) from e
         if len(raw) != HASH_SIZE:
-            raise WitnessInputError(f"proof line {i} has {len(raw)} bytes, expected {HASH_SIZE}")
+            raise WitnessInputError(
+                f"proof line {i} has {len(raw)} bytes, expected {HASH_SIZE}",
+                zh=f"证明第 {i} 行有 {len(raw)} 字节，应为 {HASH_SIZE} 字节",
+            )
         hashes.append(raw)
     return SubmittedProof(hashes=tuple(hashes), old_size=int(size_text))
 
@@ -383,8 +411,10 @@ class WitnessState:
             if log.origin == origin:
                 return log
         served = ", ".join(repr(log.origin) for log in self.logs) or "none"
+        served_zh = "、".join(repr(log.origin) for log in self.logs) or "无"
         raise UnknownLogError(
-            f"witness {self.name!r} does not witness the log {origin!r} (it witnesses {served})"
+            f"witness {self.name!r} does not witness the log {origin!r} (it witnesses {served})",
+            zh=f"见证方 {self.name!r} 不见证日志 {origin!r}（它见证的是：{served_zh}）",
         )
 
     def updated(self, log: LogState) -> WitnessState:
@@ -429,7 +459,10 @@ class WitnessState:
             if len(set(origins)) != len(origins):
                 raise ValueError(f"a log is listed twice: {origins}")
         except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as e:
-            raise WitnessInputError(f"not a witness state file ({STATE_FORMAT}): {e}") from e
+            raise WitnessInputError(
+                f"not a witness state file ({STATE_FORMAT}): {e}",
+                zh=f"不是见证方状态文件（{STATE_FORMAT}）：{e}",
+            ) from e
         return state
 
     def save(self, path: Path) -> None:
@@ -454,7 +487,10 @@ class WitnessState:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as e:
             reason = e.strerror if isinstance(e, OSError) else str(e)
-            raise WitnessInputError(f"cannot read witness state {path}: {reason}") from e
+            raise WitnessInputError(
+                f"cannot read witness state {path}: {reason}",
+                zh=f"无法读取见证方状态 {path}：{reason}",
+            ) from e
         return cls.from_json(text)
 
 
@@ -490,12 +526,13 @@ def new_state(name: str, key_id: str, origin: str, log_key: str) -> WitnessState
     _check_name(name)
     if not origin or "\n" in origin:
         raise WitnessInputError(
-            f"an origin is one non-empty line (tlog-checkpoint), got {origin!r}"
+            f"an origin is one non-empty line (tlog-checkpoint), got {origin!r}",
+            zh=f"origin 应为非空的一行（tlog-checkpoint），而不是 {origin!r}",
         )
     try:
         public_key_bytes(log_key)
     except ValueError as e:
-        raise WitnessInputError(f"log key: {e}") from e
+        raise WitnessInputError(f"log key: {e}", zh=f"日志密钥：{e}") from e
     return WitnessState(name, key_id, (LogState(origin, log_key),))
 
 
@@ -523,7 +560,8 @@ class Witness:
     def __init__(self, key: SigningKey, state: WitnessState) -> None:
         if key.key_id != state.key_id:
             raise WitnessInputError(
-                f"expected the witness key {state.key_id}, got the key {key.key_id}"
+                f"expected the witness key {state.key_id}, got the key {key.key_id}",
+                zh=f"应为见证方密钥 {state.key_id}，而给出的是密钥 {key.key_id}",
             )
         self._key = key
         self.state = state
@@ -545,14 +583,16 @@ class Witness:
         try:
             checkpoint = parse_checkpoint(checkpoint_text)
         except CheckpointFormatError as e:
-            raise WitnessInputError(f"not a checkpoint: {e}") from e
+            raise WitnessInputError(f"not a checkpoint: {e}", zh=f"不是检查点：{zh_text(e)}") from e
         # 2. Of a log this witness serves (404).
         log = self.state.log(checkpoint.origin)
         # 3. Signed by that log's key; other signature lines are ignored (403).
         if not verify_checkpoint(checkpoint, log.log_key):
             raise LogSignatureError(
                 f"expected a signature by the log key {log.log_key} on the checkpoint of "
-                f"{checkpoint.size} events of {checkpoint.origin!r}, found none that verifies"
+                f"{checkpoint.size} events of {checkpoint.origin!r}, found none that verifies",
+                zh=f"{checkpoint.origin!r} 含 {checkpoint.size} 个事件的检查点上，应有日志密钥 "
+                f"{log.log_key} 的签名，但没有一个能通过核验",
             )
         evidence = checkpoint.text()
         # 4. Not smaller than the checkpoint last cosigned: a log only grows.
@@ -561,6 +601,8 @@ class Witness:
                 f"expected a checkpoint of at least {log.size} events (the last this witness "
                 f"cosigned for {log.origin!r}), got {checkpoint.size}",
                 evidence,
+                zh=f"检查点应至少含 {log.size} 个事件（本见证方为 {log.origin!r} 最近见证签名的"
+                f"规模），而这里只有 {checkpoint.size} 个",
             )
         # 5. A proof that fits: from the witness's size (409), to this checkpoint (400).
         _check_proof_fits(proof, log, checkpoint, evidence)
@@ -570,6 +612,8 @@ class Witness:
                 f"expected root {to_digest(log.root)} for the {log.size} events this witness "
                 f"cosigned, got {to_digest(checkpoint.root)}: the log shows two histories",
                 evidence,
+                zh=f"本见证方已见证签名的 {log.size} 个事件的根哈希应为 {to_digest(log.root)}，"
+                f"而这里是 {to_digest(checkpoint.root)}：日志呈现了两种历史",
             )
         # 7. The consistency proof from the last cosigned tree to this one (422).
         try:
@@ -579,6 +623,8 @@ class Witness:
                 f"the checkpoint of {checkpoint.size} events is not proved to extend the "
                 f"{log.size} events this witness cosigned: {e}",
                 evidence,
+                zh=f"未能证明含 {checkpoint.size} 个事件的检查点是本见证方已见证签名的 "
+                f"{log.size} 个事件的延续：{zh_text(e)}",
             ) from e
         # 8. Cosign (replacing an earlier cosignature of ours on the note) and remember it.
         line = cosign(checkpoint, self._key, self.state.name, timestamp)
@@ -605,7 +651,8 @@ def _check_proof_fits(
     add-checkpoint: the old size is at most the checkpoint's, 400, and the witness's, 409)."""
     if len(proof.hashes) > MAX_PROOF_HASHES:
         raise WitnessInputError(
-            f"expected at most {MAX_PROOF_HASHES} proof hashes, got {len(proof.hashes)}"
+            f"expected at most {MAX_PROOF_HASHES} proof hashes, got {len(proof.hashes)}",
+            zh=f"证明至多有 {MAX_PROOF_HASHES} 个哈希，而这里有 {len(proof.hashes)} 个",
         )
     if not proof.hashes and proof.old_size is None and 0 < log.size < checkpoint.size:
         raise OldSizeMismatchError(
@@ -613,11 +660,15 @@ def _check_proof_fits(
             f"{log.origin!r} to the checkpoint's {checkpoint.size}, got none: make it with "
             f"`ledger consistency {log.size} {checkpoint.size} --json`",
             log.size,
+            zh=f"应有从本见证方为 {log.origin!r} 已见证签名的 {log.size} 个事件到检查点的 "
+            f"{checkpoint.size} 个事件的一致性证明，但没有给出：请用 "
+            f"`ledger consistency {log.size} {checkpoint.size} --json` 生成",
         )
     if proof.old_size is not None and proof.old_size > checkpoint.size:
         raise WitnessInputError(
             f"expected a proof from a size up to {checkpoint.size} (the checkpoint's), "
-            f"got one from {proof.old_size}"
+            f"got one from {proof.old_size}",
+            zh=f"证明的起点规模至多为 {checkpoint.size}（检查点的规模），而这里是 {proof.old_size}",
         )
     if proof.old_size is not None and proof.old_size != log.size:
         raise OldSizeMismatchError(
@@ -625,16 +676,22 @@ def _check_proof_fits(
             f"cosigned for {log.origin!r}), got one from {proof.old_size}: make it with "
             f"`ledger consistency {log.size} {checkpoint.size} --json`",
             log.size,
+            zh=f"一致性证明应从 {log.size} 个事件（本见证方为 {log.origin!r} 最近见证签名的规模）"
+            f"起，而这里从 {proof.old_size} 起：请用 "
+            f"`ledger consistency {log.size} {checkpoint.size} --json` 生成",
         )
     if proof.new_size is not None and proof.new_size != checkpoint.size:
         raise WitnessInputError(
             f"expected a proof to the checkpoint's {checkpoint.size} events, got one to "
-            f"{proof.new_size}"
+            f"{proof.new_size}",
+            zh=f"证明应到检查点的 {checkpoint.size} 个事件为止，而这里到 {proof.new_size}",
         )
     if proof.new_root is not None and proof.new_root != checkpoint.root:
         raise WitnessInputError(
             f"expected a proof to the checkpoint's root {to_digest(checkpoint.root)}, got "
-            f"one to {to_digest(proof.new_root)}"
+            f"one to {to_digest(proof.new_root)}",
+            zh=f"证明应到检查点的根哈希 {to_digest(checkpoint.root)} 为止，而这里到 "
+            f"{to_digest(proof.new_root)}",
         )
     if proof.old_root is not None and proof.old_root != log.root:
         raise CheckpointForkError(
@@ -642,4 +699,6 @@ def _check_proof_fits(
             f"cosigned, but the log's proof starts from {to_digest(proof.old_root)}: the log "
             "shows two histories",
             evidence,
+            zh=f"本见证方已见证签名的 {log.size} 个事件的根哈希应为 {to_digest(log.root)}，"
+            f"但日志的证明从 {to_digest(proof.old_root)} 开始：日志呈现了两种历史",
         )

@@ -350,7 +350,7 @@ def _check_copy(report: Report, checkpoint: Checkpoint, target: Store) -> None:
         raise CopyNotVerifiedError(
             f"the copy in {where} does not verify at position {f.position}: {f.problem}; "
             "it was rolled back and the ledger stays where it was",
-            zh=f"{where} 中的副本在序号 {f.position} 核验不通过：{f.problem}；"
+            zh=f"{where} 中的副本在序号 {f.position} 核验不通过：{f.problem_zh}；"
             "副本已回滚，台账仍在原处",
         )
     if report.events != checkpoint.size or report.tree_head != checkpoint.root:

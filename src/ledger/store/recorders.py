@@ -68,7 +68,8 @@ def _seal(
 ) -> list[StoredEvent]:
     if sealer is None:
         raise ReadOnlyLedgerError(
-            "this ledger was opened without a signing key; nothing can be recorded"
+            "this ledger was opened without a signing key; nothing can be recorded",
+            zh="打开台账时没有加载签名密钥，不能记录任何内容",
         )
     drafts = []
     for s in stored_events:

@@ -20,7 +20,14 @@ from ledger.domain.events import OFFICE
 from ledger.domain.member import Member
 from ledger.domain.rules.ruleset_file import parameters_of
 from ledger.domain.ruleset import RuleSet, RuleSetAdopted
-from ledger.errors import InputError, KeyFileError, LedgerError, LedgerExistsError
+from ledger.errors import (
+    CheckpointFormatError,
+    InputError,
+    KeyFileError,
+    LedgerError,
+    LedgerExistsError,
+    zh_text,
+)
 from ledger.integrity.checkpoint import Checkpoint, parse_checkpoint
 from ledger.integrity.keys import SigningKey
 from ledger.integrity.record import Sealer
@@ -106,15 +113,20 @@ class LedgerService:
         ``AGGREGATE_CACHE_MAXSIZE`` for a long-running writer).
         """
         if home.exists():
-            raise LedgerExistsError(f"a ledger already lives in {home.path}")
+            raise LedgerExistsError(
+                f"a ledger already lives in {home.path}", zh=f"{home.path} 中已有台账"
+            )
         if home.path.exists() and not home.path.is_dir():
-            raise InputError(f"{home.path} is not a directory")
+            raise InputError(f"{home.path} is not a directory", zh=f"{home.path} 不是目录")
         if not name.strip():
-            raise InputError("a ledger needs a name (--name)")
+            raise InputError("a ledger needs a name (--name)", zh="台账须有名称（--name）")
         ledger_id = uuid4()
         key = SigningKey.generate()
         if not store_url and home.sqlite_path.exists():
-            raise LedgerExistsError(f"{home.sqlite_path} already exists; remove it or pick a home")
+            raise LedgerExistsError(
+                f"{home.sqlite_path} already exists; remove it or pick a home",
+                zh=f"{home.sqlite_path} 已存在：请删除它，或另选目录",
+            )
         home.path.mkdir(parents=True, exist_ok=True)
         env = {**_env(home, ledger_id, store_url), **(settings or {})}
         config = LedgerConfig(
@@ -128,7 +140,10 @@ class LedgerService:
         )
         app = LedgerApplication(ledger_id, env, _sealer(ledger_id, key, clock))
         if app.count_rows():
-            raise LedgerExistsError("the store already holds events; refusing to start a ledger")
+            raise LedgerExistsError(
+                "the store already holds events; refusing to start a ledger",
+                zh="存储中已有事件，不能在其中新建台账",
+            )
         home.save_key(key, passphrase)
         app.initialise(name, key, occurred_at)
         home.create(config)
@@ -177,7 +192,10 @@ class LedgerService:
     def publish_checkpoint(self) -> Checkpoint:
         """Sign a checkpoint of the log head and keep it in the home."""
         if self.checkpoint_key is None:
-            raise InputError("open the ledger for writing to sign a checkpoint")
+            raise InputError(
+                "open the ledger for writing to sign a checkpoint",
+                zh="须以写入方式打开台账，才能签署检查点",
+            )
         saved = self.home.read_tree()
         resume = TreeState(saved[0], saved[1], saved[2]) if saved else None
         try:
@@ -261,7 +279,8 @@ class LedgerService:
         if key_id == self.config.office_key:
             raise InputError(
                 "this is the office key in use: rotate it first ('ledger key rotate'), "
-                "then revoke the old one"
+                "then revoke the old one",
+                zh="这是正在使用的办公室密钥：请先轮换（'ledger key rotate'），再吊销旧密钥",
             )
         self.app.revoke_key(key_id, reason, occurred_at)
         self._written()
@@ -301,7 +320,9 @@ class LedgerService:
         if idle:
             raise InputError(
                 "a personal key was given, but no act in the batch is its holder's own act "
-                f"(holder {', '.join(sorted(map(str, idle)))}); nothing was written"
+                f"(holder {', '.join(sorted(map(str, idle)))}); nothing was written",
+                zh="给出了个人密钥，但本批中没有其持有人本人的行为"
+                f"（持有人 {'、'.join(sorted(map(str, idle)))}）；未写入任何内容",
             )
         head_before = self.app.head()
         count = batch.commit()
@@ -326,7 +347,10 @@ class LedgerService:
             try:
                 signers[UUID(holder)] = key
             except ValueError:
-                raise InputError(f"key {key.key_id} is held by {holder}, not by a member") from None
+                raise InputError(
+                    f"key {key.key_id} is held by {holder}, not by a member",
+                    zh=f"密钥 {key.key_id} 的持有人是 {holder}，不是委员",
+                ) from None
         return signers
 
     def ruleset(self) -> RuleSetAdopted | None:
@@ -454,5 +478,12 @@ def read_checkpoint(path: Path) -> Checkpoint:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
-        raise KeyFileError(f"cannot read checkpoint {path}: {e}") from e
-    return parse_checkpoint(text)
+        raise KeyFileError(
+            f"cannot read checkpoint {path}: {e}", zh=f"无法读取检查点 {path}：{e}"
+        ) from e
+    try:
+        return parse_checkpoint(text)
+    except CheckpointFormatError as e:
+        raise CheckpointFormatError(
+            f"{path} is not a signed checkpoint: {e}", zh=f"{path} 不是签名检查点：{zh_text(e)}"
+        ) from e
