@@ -330,3 +330,24 @@ def test_every_text_the_pages_use_is_in_both_languages() -> None:
     used = set(re.findall(r'_t\(\s*lang,\s*"([^"]+)"', source))
     used |= set(re.findall(r'message\(\s*lang,\s*"([^"]+)"', source))
     assert len(used) > 20 and not used - CATALOGUE.keys()
+
+
+def test_an_export_is_not_built_on_a_forged_checkpoint(demo: Demo, tmp_path: Path) -> None:
+    """A checkpoint of the right origin, size and root, but signed by a key the ledger never
+    registered, is refused before anything is written; the ledger's own one is accepted."""
+    from ledger.integrity.checkpoint import sign_checkpoint
+    from ledger.integrity.keys import SigningKey
+
+    held = parse_checkpoint((demo.home / "checkpoint.txt").read_text(encoding="utf-8"))
+    forged = sign_checkpoint(held.origin, held.size, held.root, SigningKey.generate())
+    forged_file = tmp_path / "forged.txt"
+    forged_file.write_text(forged.text(), encoding="utf-8")
+    out = tmp_path / "forged.zip"
+    args = ["--home", str(demo.home), "export", "--out", str(out), "--checkpoint"]
+    refused = run(*args, str(forged_file))
+    assert refused.exit_code == 1
+    assert "not signed by any key this ledger registered" in refused.stderr
+    assert not out.exists()
+    genuine = tmp_path / "genuine.txt"
+    genuine.write_text(held.text(), encoding="utf-8")
+    assert run(*args, str(genuine)).exit_code == 0 and out.is_file()

@@ -52,7 +52,7 @@ from ledger.archive.trust import template
 from ledger.domain.meeting import WHOLE_MEETING
 from ledger.errors import CheckpointMismatchError, InputError, RecordDecodeError, zh_text
 from ledger.integrity.canonical import canonical_bytes, format_time, parse_time
-from ledger.integrity.checkpoint import Checkpoint, origin_of
+from ledger.integrity.checkpoint import Checkpoint, origin_of, verify_checkpoint
 from ledger.integrity.digest import leaf_hash, sha256
 from ledger.integrity.merkle import ProofError, TreeAccumulator
 from ledger.integrity.record import decode_record, head_of
@@ -209,6 +209,29 @@ class _Export:
                 f"the log's first {self.size} events do not match the checkpoint: run "
                 "`ledger verify`",
                 zh=f"日志的前 {self.size} 个事件与检查点不符：请运行 `ledger verify`",
+            )
+
+    def _check_signed(self, history: list[dict[str, Any]]) -> None:
+        """The checkpoint must carry a signature by a key the log registered for checkpoints
+        and that was valid after its last event (a retired key still counts), the rule
+        ``ledger verify`` and ``verify-archive`` apply: an archive is not built on a forged or
+        unsigned checkpoint."""
+        after = self.size + 1
+        signers = [
+            str(k["key"])
+            for k in history
+            if "checkpoint" in k["purposes"]
+            and k["registered"] < after
+            and (k["retired"] is None or after <= k["retired"])
+            and (k["revoked"] is None or after <= k["revoked"])
+        ]
+        if not any(verify_checkpoint(self.checkpoint, key) for key in signers):
+            raise CheckpointMismatchError(
+                f"the checkpoint of {self.size} events is not signed by any key this ledger "
+                "registered for checkpoints at that size: export from a checkpoint the ledger "
+                "signed (by default the newest the home keeps)",
+                zh=f"涵盖 {self.size} 个事件的检查点没有本台账在该位置登记用于检查点的任一密钥"
+                "的签名：请用台账签署的检查点导出（默认使用本地保存的最新检查点）",
             )
 
     def _recorded_at(self, position: int) -> str:
@@ -401,6 +424,7 @@ class _Export:
         if self.scope.kind != WHOLE:
             add(layout.PROOFS, self._proofs(collected).to_bytes())
         history = key_history(collected.keys)
+        self._check_signed(history)
         add(layout.KEYS, keys_bytes(history))
         genesis_key = str(collected.genesis.get("ledger_key", ""))
         in_use = {
