@@ -58,8 +58,10 @@ def main(argv: list[str] | None = None) -> None:
         else:
             started = time.perf_counter()
             built = build_ledger(home, size=size)
-            print(f"built {built['events']:,} events (size {size}) in "
-                  f"{time.perf_counter() - started:.0f} s")
+            print(
+                f"built {built['events']:,} events (size {size}) in "
+                f"{time.perf_counter() - started:.0f} s"
+            )
             summary.write_text(json.dumps(built, default=str))
         service = LedgerService.open(LedgerHome(home))
         n = service.app.count_rows()
@@ -79,9 +81,7 @@ def main(argv: list[str] | None = None) -> None:
         # notifications, each made into a domain event by its mapper
         started = time.perf_counter()
         recorder, mapper, start = service.app.recorder, service.app.mapper, None
-        while notifications := recorder.select_notifications(
-            start, 5000, inclusive_of_start=False
-        ):
+        while notifications := recorder.select_notifications(start, 5000, inclusive_of_start=False):
             for notification in notifications:
                 mapper.to_domain_event(notification)
             start = notifications[-1].id
@@ -118,13 +118,19 @@ def main(argv: list[str] | None = None) -> None:
         print(f"{'  ratio to the bare read':<40} {rebuild / bare:>12.2f}   (target >= 0.50)")
         print(f"{'  ratio to the bare read + JSON':<40} {rebuild / parsed:>12.2f}")
         print(f"{'  ratio to the eventsourcing read':<40} {rebuild / mapped:>12.2f}")
-        print(f"{'trace, median of ' + str(len(times)):<40} {statistics.median(times):>12.1f} ms"
-              "   (target < 50 ms)")
+        print(
+            f"{'trace, median of ' + str(len(times)):<40} {statistics.median(times):>12.1f} ms"
+            "   (target < 50 ms)"
+        )
         print(f"{'trace, worst':<40} {max(times):>12.1f} ms")
-        print(f"{'person: roles from the index':<40} {roles_ms:>12.1f} ms"
-              f"   ({len(held):,} roles of the secretary)")
-        print(f"{'person: whole view with findings':<40} {person_ms:>12.1f} ms"
-              "   (judging every event: a full replay)")
+        print(
+            f"{'person: roles from the index':<40} {roles_ms:>12.1f} ms"
+            f"   ({len(held):,} roles of the secretary)"
+        )
+        print(
+            f"{'person: whole view with findings':<40} {person_ms:>12.1f} ms"
+            "   (judging every event: a full replay)"
+        )
 
 
 if __name__ == "__main__":

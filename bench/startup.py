@@ -51,7 +51,12 @@ def main(argv: list[str] | None = None) -> None:
             "python -c pass": [sys.executable, "-c", "pass"],
             "ledger --help": [ledger, "--help"],
             "ledger trace (demo)": [
-                ledger, "--home", str(demo), "trace", title, "--as-of",
+                ledger,
+                "--home",
+                str(demo),
+                "trace",
+                title,
+                "--as-of",
                 "2026-12-31T23:00:00+08:00",
             ],
         }

@@ -39,9 +39,9 @@ def tour_script() -> str:
     lookup = (
         "DOC=$(ledger --home demo-ledger checkpoint --json)\n"
         'KEY=$(printf %s "$DOC" | python3 -c '
-        '\'import json,sys; print(json.load(sys.stdin)["key"])\')\n'
+        "'import json,sys; print(json.load(sys.stdin)[\"key\"])')\n"
         'ORIGIN=$(printf %s "$DOC" | python3 -c '
-        '\'import json,sys; print(json.load(sys.stdin)["origin"])\')\n'
+        "'import json,sys; print(json.load(sys.stdin)[\"origin\"])')\n"
     )
     first = script.index("ledger --home demo-ledger verify")
     script = script[:first] + lookup + script[first:]

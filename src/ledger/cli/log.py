@@ -41,18 +41,18 @@ def log(cli: CliContext, limit: int | None, as_of: datetime | None, as_json: boo
         if until is not None and header["recorded_at"] > until:
             break  # recording times never decrease along the log
         entries.append(
-                {
-                    "position": header["seq"],
-                    "recorded_at": header["recorded_at"],
-                    "occurred_at": header["occurred_at"],
-                    "type": header["type"],
-                    "actor": header["actor"],
-                    "stream": header["stream"],
-                    "version": header["version"],
-                    "hash": record.hash,
-                    "signed_by": [{"role": s.role, "key": s.key} for s in record.signatures],
-                }
-            )
+            {
+                "position": header["seq"],
+                "recorded_at": header["recorded_at"],
+                "occurred_at": header["occurred_at"],
+                "type": header["type"],
+                "actor": header["actor"],
+                "stream": header["stream"],
+                "version": header["version"],
+                "hash": record.hash,
+                "signed_by": [{"role": s.role, "key": s.key} for s in record.signatures],
+            }
+        )
     if as_json:
         emit_json(list(entries))
         return

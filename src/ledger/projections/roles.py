@@ -41,9 +41,7 @@ def _vote(p: dict[str, Any]) -> list[Part]:
     ballots = p.get("ballots", [])
     if not ballots:
         return [Part(f"voted ({p['method']}: tally only)", "", _tally(p), items)]
-    return [
-        Part("voted", b["member"], f"{b['choice']} ({p['method']})", items) for b in ballots
-    ]
+    return [Part("voted", b["member"], f"{b['choice']} ({p['method']})", items) for b in ballots]
 
 
 def _opened(p: dict[str, Any]) -> list[Part]:
@@ -73,9 +71,7 @@ _PARTS: dict[str, Callable[[dict[str, Any]], list[Part]]] = {
     "meeting.interest_declared": lambda p: [
         Part("declared an interest", p["member"], p["interest"], _item(p))
     ],
-    "meeting.withdrawal_declared": lambda p: [
-        Part("withdrew", p["member"], p["reason"], _item(p))
-    ],
+    "meeting.withdrawal_declared": lambda p: [Part("withdrew", p["member"], p["reason"], _item(p))],
     "meeting.presented": lambda p: [Part("presented", p["by"], "", _item(p))],
     "meeting.opinion_stated": lambda p: [
         Part("stated an opinion", p["member"], p["stance"], _item(p))
@@ -84,9 +80,7 @@ _PARTS: dict[str, Callable[[dict[str, Any]], list[Part]]] = {
         Part("written view (not counted)", p["member"], p["stance"], _item(p))
     ],
     "meeting.vote_taken": _vote,
-    "meeting.result_announced": lambda p: [
-        Part("announced", p["by"], p["outcome"], _item(p))
-    ],
+    "meeting.result_announced": lambda p: [Part("announced", p["by"], p["outcome"], _item(p))],
     "meeting.minutes_issued": lambda p: [Part("issued the minutes", p["by"], "")],
     "matter.assignment_made": lambda p: [Part("carries out", p["to"], p["task"])],
     "matter.progress_reported": lambda p: [
