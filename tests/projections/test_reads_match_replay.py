@@ -169,3 +169,13 @@ def test_findings_as_of_a_moment_judge_only_what_was_recorded_by_then(ledger: Le
     everything = build_world([ledger.rows])
     hindsight = evaluate(everything, parameters_in_force(everything, moment), moment)
     assert any(f.subject_id == late.subject_id and "issued on" in f.message for f in hindsight)
+
+
+def test_a_person_view_without_findings_reads_only_the_index_and_the_context(
+    ledger: Ledger,
+) -> None:
+    members = [m for m, _, _ in ledger.reader.index.subjects("member")]
+    for member in members[:: max(1, len(members) // 4)]:
+        full = ledger.reader.person(member, END)
+        quick = ledger.reader.person(member, END, with_findings=False)
+        assert quick == {**full, "findings": None}, member

@@ -214,11 +214,25 @@ def _china(text: str) -> str:
 @click.argument("member")
 @as_of_option
 @json_option
+@click.option(
+    "--no-findings",
+    is_flag=True,
+    help="Leave out the findings: they are judged over the whole record (a minute at a "
+    "million events); the roles come from the index.",
+)
 @pass_cli
-def person(cli: CliContext, member: str, as_of: datetime | None, as_json: bool) -> None:
+def person(
+    cli: CliContext, member: str, as_of: datetime | None, as_json: bool, no_findings: bool
+) -> None:
     """Every decision in which a member held a role, with their posts at the time, and the
-    findings that name them. MEMBER is the member's id or exact name."""
-    result = cli.open().reader().person(member, as_of)
+    findings that name them. MEMBER is the member's id or exact name.
+
+    \b
+    Examples:
+      ledger person 王建国
+      ledger person 王建国 --as-of 2026-07-01 --no-findings --json
+    """
+    result = cli.open().reader().person(member, as_of, with_findings=not no_findings)
     if as_json:
         emit_json(result)
         return
@@ -261,6 +275,9 @@ def _show_person(cli: CliContext, result: dict[str, Any]) -> None:
             rows,
         )
     say("")
+    if result["findings"] is None:
+        say(cli.t("person.findings_left_out"))
+        return
     say(cli.t("person.findings", count=len(result["findings"])))
     if result["findings"]:
         _findings_table(cli, result["findings"], with_responsible=False)

@@ -237,6 +237,17 @@ class LedgerIndex:
         )
         return [(r[0], r[1], r[2]) for r in rows]
 
+    def context_rows(self, until: str | None = None) -> list[int]:
+        """Storage rows of the events every question may need (members and their posts, bodies,
+        delegations, rule sets, keys, reports), recorded by ``until`` if given."""
+        limit = " AND e.recorded_at <= ?" if until else ""
+        rows = self.recorder.query(
+            f"SELECT e.row FROM events e WHERE e.kind IN ({','.join('?' * len(CONTEXT_KINDS))})"
+            + limit,
+            [*CONTEXT_KINDS, *([until] if until else [])],
+        )
+        return [r[0] for r in rows]
+
     def rows_for(self, subject: str, until: str | None = None) -> list[int]:
         """Storage rows of the events a question about ``subject`` needs: the context (members,
         bodies, delegations, rule sets, keys), every event naming the subject, the events of the
@@ -245,11 +256,7 @@ class LedgerIndex:
         meetings, so the cost does not grow with the size of a meeting's agenda."""
         limit = " AND e.recorded_at <= ?" if until else ""
         extra = [until] if until else []
-        context = self.recorder.query(
-            f"SELECT e.row FROM events e WHERE e.kind IN ({','.join('?' * len(CONTEXT_KINDS))})"
-            + limit,
-            [*CONTEXT_KINDS, *extra],
-        )
+        context = [(row,) for row in self.context_rows(until)]
         direct = self.recorder.query(
             "SELECT e.row, e.position FROM refs r JOIN events e ON e.position = r.position "
             "WHERE r.subject = ?" + limit,

@@ -87,13 +87,20 @@ class Reader:
         (the holder of a post for a deadline nobody kept), so this reads every event."""
         return judged(self.rows(), as_of or datetime.now(UTC))
 
-    def person(self, ref: str, as_of: datetime | None = None) -> dict[str, Any]:
+    def person(
+        self, ref: str, as_of: datetime | None = None, *, with_findings: bool = True
+    ) -> dict[str, Any]:
         """Every matter in which a member held a role, the roles (with their posts and
-        portfolio at the time), and the findings that name them."""
+        portfolio at the time), and the findings that name them. Judging the findings reads the
+        whole record; without them (``with_findings=False``, ``findings`` is None) the view reads
+        only the index and the context events."""
         moment = as_of or datetime.now(UTC)
         member = self.resolve(ref, "member")
         until = format_time(moment)
-        world, found = self.judged(moment)
+        if with_findings:
+            world, found = self.judged(moment)
+        else:
+            world, found = build_world([self.rows_at(self.index.context_rows(until))], moment), []
         facts = world.members.get(UUID(member))
         matters: dict[str, dict[str, Any]] = {}
         for held in self.index.roles_of(member, until):
@@ -129,7 +136,9 @@ class Reader:
                 for a in (facts.assignments if facts else ())
             ],
             "matters": list(matters.values()),
-            "findings": [f.to_json() for f in found if f.responsible == member],
+            "findings": (
+                [f.to_json() for f in found if f.responsible == member] if with_findings else None
+            ),
         }
 
     def timeline(self, ref: str, as_of: datetime | None = None) -> list[dict[str, Any]]:
