@@ -358,6 +358,9 @@ CATALOGUE: Final[Mapping[str, Text]] = {
         "from {since}: {posts}; in charge of {areas}", "自 {since} 起：{posts}；分管 {areas}"
     ),
     "person.findings": Text("{count} finding(s) naming them", "以其为责任人的问题：{count} 个"),
+    "person.findings_left_out": Text(
+        "findings not judged (--no-findings)", "未判断问题（使用了 --no-findings）"
+    ),
     "replay.summary": Text(
         "as of {until}: {events} events, {members} members, {meetings} meetings, "
         "{matters} matters, {findings} findings",
