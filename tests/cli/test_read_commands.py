@@ -71,6 +71,10 @@ def test_archive_history_and_person(home: Path) -> None:
     assert "2026-02-24 09:40" in "\n".join(history)  # China time for people
     person = json.loads(run(home, "person", "王建国", "--json").stdout)
     assert [m["title"] for m in person["matters"]] == [MATTER]
+    quick = json.loads(run(home, "person", "王建国", "--no-findings", "--json").stdout)
+    assert quick == {**person, "findings": None}
+    table = run(home, "person", "王建国", "--no-findings")
+    assert table.exit_code == 0 and "findings not judged (--no-findings)" in table.stdout
 
 
 def test_replay_and_rebuild(home: Path) -> None:
