@@ -6,21 +6,25 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
 
 from ledger.cli.main import cli
-from ledger.integrity.checkpoint import parse_checkpoint, sign_checkpoint
+from ledger.integrity.checkpoint import parse_checkpoint, sign_checkpoint, verify_checkpoint
+from ledger.integrity.digest import digest_bytes, to_digest
 from ledger.integrity.keys import SigningKey
+from ledger.integrity.merkle import MemoryTree, verify_consistency
 from ledger.integrity.witness import verify_cosignature
 
 NAME = "jw.example.gov.cn/witness"
 NO_PASSPHRASE = {"LEDGER_KEY_PASSPHRASE": None, "LEDGER_PASSPHRASE": None}
 
 
-def run(*args: str | Path, env: dict[str, str | None] | None = None) -> Result:
+def run(*args: str | Path, env: Mapping[str, str | None] | None = None) -> Result:
     result = CliRunner().invoke(cli, [str(a) for a in args], env={**NO_PASSPHRASE, **(env or {})})
     assert "Traceback" not in result.stdout + result.stderr
     return result
@@ -57,13 +61,13 @@ class County:
         path.write_text(self.ledger("consistency", str(old), str(new), "--json").stdout)
         return path
 
-    def init_witness(self, *extra: str, env: dict[str, str | None] | None = None) -> Result:
+    def init_witness(self, *extra: str, env: Mapping[str, str | None] | None = None) -> Result:
         return run(
             "witness", "init", "--dir", self.wdir, "--name", NAME, "--origin", self.origin,
             "--log-key", self.log_key, *extra, env=env,
         )  # fmt: skip
 
-    def cosign(self, *args: str | Path, env: dict[str, str | None] | None = None) -> Result:
+    def cosign(self, *args: str | Path, env: Mapping[str, str | None] | None = None) -> Result:
         return run("witness", "cosign", "--dir", self.wdir, *args, env=env)
 
     def shown(self) -> dict[str, object]:
@@ -73,11 +77,25 @@ class County:
         return document
 
     def size(self) -> int:
-        (log,) = self.shown()["logs"]  # type: ignore[misc]
+        logs = self.shown()["logs"]
+        assert isinstance(logs, list)
+        (log,) = logs
         return int(log["size"])
 
     def evidence(self) -> list[Path]:
         return sorted((self.wdir / "evidence").glob("*.txt"))
+
+    def reports(self) -> list[Path]:
+        return sorted((self.wdir / "evidence").glob("misbehaviour-*.json"))
+
+    def forge(self, label: str, size: int, root: bytes) -> Path:
+        """A checkpoint the ledger's operator signs with the ledger's own key."""
+        (key_file,) = (self.home / "keys").glob("*.key")
+        ledger_key = SigningKey.from_pem(key_file.read_bytes(), None)
+        assert ledger_key.key_id == self.log_key
+        path = self.tmp / f"{label}.txt"
+        path.write_text(sign_checkpoint(self.origin, size, root, ledger_key).text())
+        return path
 
 
 @pytest.fixture
@@ -139,6 +157,7 @@ def test_proof_from_ledger_consistency_json_feeds_the_witness(witnessed: County)
     assert result.exit_code == 0, result.stderr
     assert "checkpoint of 4 events" in result.stdout and str(out) in result.stdout
     assert witnessed.size() == 4
+    assert not (witnessed.wdir / "evidence").exists()
     note = parse_checkpoint(out.read_text(encoding="utf-8"))
     assert verify_cosignature(note, NAME, str(witnessed.shown()["key"])) > 0
     # The ledger's own verifier accepts the cosigned checkpoint it is given.
@@ -160,6 +179,7 @@ def test_tlog_witness_proof_lines_feed_the_witness(witnessed: County) -> None:
     result = witnessed.cosign(witnessed.checkpoint("second"), "--proof", request)
     assert result.exit_code == 0, result.stderr
     assert witnessed.size() == 5
+    assert not (witnessed.wdir / "evidence").exists()
 
 
 def test_encrypted_witness_key_needs_its_passphrase(county: County) -> None:
@@ -207,6 +227,7 @@ def test_a_smaller_checkpoint_is_refused_and_kept_as_evidence(witnessed: County)
     assert kept.read_text(encoding="utf-8") == first.read_text(encoding="utf-8")
     assert str(kept) in result.stderr
     assert witnessed.size() == 3
+    assert witnessed.reports() == []  # no proof that the smaller tree is not a prefix
 
 
 def test_a_rewritten_history_is_refused(witnessed: County) -> None:
@@ -226,6 +247,103 @@ def test_a_rewritten_history_is_refused(witnessed: County) -> None:
     assert [p.read_text(encoding="utf-8") for p in witnessed.evidence()] == [forged]
 
 
+def _report(path: Path, log_key: str) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """A report checked from its own contents and the log key alone (its how_to_check steps 1
+    and 2): both notes verify with the key and name one origin."""
+    document: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    assert document["format"] == "ledger.misbehaviour/1"
+    older, newer = document["checkpoints"]
+    for entry in (older, newer):
+        note = parse_checkpoint(entry["note"])
+        assert entry["signed_by"] == log_key and verify_checkpoint(note, log_key)
+        assert note.origin == document["origin"]
+        assert (note.size, to_digest(note.root)) == (entry["size"], entry["root"])
+    return document, older, newer
+
+
+def test_a_fork_writes_a_misbehaviour_report(witnessed: County) -> None:
+    """Two roots for the 2 events the witness cosigned, both signed by the ledger's key: the
+    witness writes the report `ledger verify-archive` would, and says where, in both languages."""
+    witnessed.grow("王建国")
+    first = witnessed.checkpoint("first")
+    assert witnessed.cosign(first).exit_code == 0
+    state = (witnessed.wdir / "witness.json").read_text(encoding="utf-8")
+    forged = witnessed.forge("forged", 2, bytes(32))
+    result = witnessed.cosign(forged)
+    assert result.exit_code == 1 and result.stdout == ""
+    (report,) = witnessed.reports()
+    assert report.name == f"misbehaviour-{witnessed.origin.replace('/', '_')}-2-2.json"
+    assert f"misbehaviour report written to {report}" in result.stderr
+    document, older, newer = _report(report, witnessed.log_key)
+    assert document["kind"] == "same-size" and document["proof"] is None
+    assert older["size"] == newer["size"] == 2 and older["root"] != newer["root"]
+    assert older["note"] == first.read_text(encoding="utf-8")
+    assert newer["note"] == forged.read_text(encoding="utf-8")
+    assert (witnessed.wdir / "witness.json").read_text(encoding="utf-8") == state
+    again = run("--lang", "zh", "witness", "cosign", "--dir", witnessed.wdir, forged)
+    assert again.exit_code == 1
+    (second,) = set(witnessed.reports()) - {report}  # kept evidence is never overwritten
+    assert second.name == report.name.replace("-2-2.json", "-2-2-1.json")
+    assert f"违规证据报告已写入 {second}" in again.stderr
+    assert "日志呈现了两种历史" in again.stderr
+
+
+@pytest.mark.parametrize("form", ["json", "lines"])
+def test_a_rewritten_past_writes_a_misbehaviour_report(witnessed: County, form: str) -> None:
+    """After the witness cosigned 3 events, the operator rebuilds the log with other events
+    and signs 5, with a proof that holds for the new log: it implies another head for the first
+    3, and the report proves it from the two signed notes and that proof alone."""
+    witnessed.grow("王建国", "李明")
+    first = witnessed.checkpoint("first")
+    assert witnessed.cosign(first).exit_code == 0
+    held_root = parse_checkpoint(first.read_text(encoding="utf-8")).root
+    tree = MemoryTree(bytes([i]) * 32 for i in range(5))
+    forged = witnessed.forge("rewritten", 5, tree.root(5))
+    path = tree.consistency_proof(3, 5)
+    proof = witnessed.tmp / "proof"
+    if form == "json":  # `ledger consistency --json` names the old head: refused at step 5
+        proof.write_text(
+            json.dumps(
+                {
+                    "old_size": 3,
+                    "old_root": to_digest(tree.root(3)),
+                    "new_size": 5,
+                    "new_root": to_digest(tree.root(5)),
+                    "consistency_path": [to_digest(h) for h in path],
+                }
+            )
+        )
+    else:  # tlog-witness lines: the head is computed from the proof (step 7)
+        proof.write_text("old 3\n" + "".join(base64.b64encode(h).decode() + "\n" for h in path))
+    result = witnessed.cosign(forged, "--proof", proof)
+    assert result.exit_code == 1 and result.stdout == ""
+    (report,) = witnessed.reports()
+    assert f"misbehaviour report written to {report}" in result.stderr
+    document, older, newer = _report(report, witnessed.log_key)
+    assert document["kind"] == "inconsistent"
+    assert (older["size"], newer["size"]) == (3, 5)
+    step = document["proof"]
+    assert (step["old_size"], step["new_size"], step["new_root"]) == (3, 5, newer["root"])
+    old_root = digest_bytes(step["old_root"])
+    hashes = [digest_bytes(h) for h in step["consistency_path"]]
+    verify_consistency(3, 5, old_root, digest_bytes(newer["root"]), hashes)
+    assert old_root == tree.root(3) != held_root == digest_bytes(older["root"])
+    assert witnessed.size() == 3
+
+
+def test_a_fork_not_signed_by_the_ledger_key_writes_no_report(
+    witnessed: County, tmp_path: Path
+) -> None:
+    witnessed.grow("王建国")
+    assert witnessed.cosign(witnessed.checkpoint("first")).exit_code == 0
+    path = tmp_path / "unsigned.txt"
+    path.write_text(sign_checkpoint(witnessed.origin, 2, bytes(32), SigningKey.generate()).text())
+    result = witnessed.cosign(path)
+    assert result.exit_code == 1
+    assert "misbehaviour" not in result.stderr
+    assert not (witnessed.wdir / "evidence").exists()
+
+
 def test_a_checkpoint_of_another_ledger_is_refused(witnessed: County, tmp_path: Path) -> None:
     other = tmp_path / "other"
     assert run("--home", other, "init", "--name", "Y", "--unencrypted").exit_code == 0
@@ -240,6 +358,7 @@ def test_a_checkpoint_of_another_ledger_is_refused(witnessed: County, tmp_path: 
     assert result.exit_code == 1
     assert f"expected a signature by the log key {witnessed.log_key}" in result.stderr
     assert witnessed.evidence() == []  # proves nothing about this ledger
+    assert witnessed.reports() == []
     assert witnessed.size() == 0
 
 
@@ -255,6 +374,7 @@ def test_a_bad_proof_is_refused(witnessed: County) -> None:
     assert result.exit_code == 1
     assert "is not proved to extend the 2 events" in result.stderr
     assert witnessed.size() == 2
+    assert witnessed.reports() == []  # a damaged proof leads to no root: it proves nothing
 
 
 # --- bad input: exit 2 ---------------------------------------------------------------------

@@ -11,6 +11,7 @@ import json
 import struct
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import (
@@ -30,8 +31,10 @@ from ledger.integrity.checkpoint import (
     signature_line,
     verify_checkpoint,
 )
+from ledger.integrity.digest import digest_bytes
 from ledger.integrity.keys import SigningKey, public_key_bytes
-from ledger.integrity.merkle import EMPTY_TREE_HASH, MemoryTree
+from ledger.integrity.merkle import EMPTY_TREE_HASH, MemoryTree, verify_consistency
+from ledger.integrity.misbehaviour import REWRITTEN, SAME_SIZE
 from ledger.integrity.witness import (
     CheckpointForkError,
     CheckpointRefusedError,
@@ -52,6 +55,7 @@ from ledger.integrity.witness import (
     cosignature_verifier_key,
     cosignatures,
     cosigned_message,
+    implied_old_root,
     locked,
     new_state,
     parse_proof,
@@ -328,6 +332,162 @@ def test_every_refusal_is_an_integrity_error() -> None:
         assert issubclass(error, CheckpointRefusedError)
         assert error("x").exit_code == 1
     assert OldSizeMismatchError("x", 0).exit_code == UnknownLogError("x").exit_code == 2
+
+
+# --- the misbehaviour report a refusal carries --------------------------------------------
+
+
+def _rewritten(old: int, new: int) -> tuple[MemoryTree, SubmittedProof]:
+    """A log that rewrote its third event after the witness cosigned ``old`` of them, and its
+    own valid consistency proof from ``old`` to ``new`` (tlog-witness lines: no old root)."""
+    leaves = [TREE.node(0, i) for i in range(new)]
+    leaves[2] = hashlib.sha256(b"rewritten").digest()
+    rewritten = MemoryTree(leaves)
+    return rewritten, SubmittedProof(tuple(rewritten.consistency_proof(old, new)), old_size=old)
+
+
+def _check_report(document: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Check a report with nothing but its own contents and the log's key, as its
+    ``how_to_check`` says: both notes signed by the log key, of one origin. Returns them."""
+    assert document["format"] == "ledger.misbehaviour/1"
+    older, newer = document["checkpoints"]
+    for entry in (older, newer):
+        note = parse_checkpoint(entry["note"])
+        assert entry["signed_by"] == LOG_KEY.key_id
+        assert verify_checkpoint(note, LOG_KEY.key_id)
+        assert (note.origin, note.size, note.root) == (
+            document["origin"],
+            entry["size"],
+            digest_bytes(entry["root"]),
+        )
+    assert json.loads(json.dumps(document)) == document  # plain JSON, self-contained
+    return older, newer
+
+
+def test_a_fork_at_the_same_size_carries_a_misbehaviour_report() -> None:
+    witness = _witness(cosigned=13)
+    forged = hashlib.sha256(b"another history").digest()
+    with pytest.raises(CheckpointForkError, match="the log shows two histories") as refused:
+        witness.cosign(_note(13, forged), timestamp=T)
+    found = refused.value.misbehaviour
+    assert found is not None and found.kind == SAME_SIZE
+    document = found.to_json()
+    older, newer = _check_report(document)
+    assert older["size"] == newer["size"] == 13
+    assert older["note"] == _note(13) and newer["note"] == _note(13, forged)
+    assert older["root"] != newer["root"] and document["proof"] is None
+    assert witness.state.log(ORIGIN).root == TREE.root(13)
+
+
+def test_a_rewritten_past_carries_a_misbehaviour_report() -> None:
+    """The rewritten log's own proof verifies to its new root and implies another head for the
+    5 events the witness cosigned: with the two signed notes, that proves the rewrite."""
+    witness = _witness(cosigned=5)
+    rewritten, proof = _rewritten(5, 13)
+    with pytest.raises(InconsistentCheckpointError, match="expected old root") as refused:
+        witness.cosign(_note(13, rewritten.root(13)), proof, timestamp=T)
+    found = refused.value.misbehaviour
+    assert found is not None and found.kind == REWRITTEN
+    document = found.to_json()
+    older, newer = _check_report(document)
+    step = document["proof"]
+    assert isinstance(step, dict)
+    assert (step["old_size"], step["new_size"]) == (older["size"], newer["size"]) == (5, 13)
+    assert step["new_root"] == newer["root"]
+    path = [digest_bytes(h) for h in step["consistency_path"]]
+    old_root, new_root = digest_bytes(step["old_root"]), digest_bytes(step["new_root"])
+    verify_consistency(5, 13, old_root, new_root, path)  # the proof holds for the newer note
+    assert old_root == rewritten.root(5) != digest_bytes(older["root"])  # not for the older
+    assert witness.state.log(ORIGIN).size == 5
+
+
+def test_a_rewritten_past_proved_from_a_claimed_old_root_carries_a_report() -> None:
+    """From a power-of-two size the proof omits the old head; the log's JSON proof names the
+    head it starts from, and the proof verifies from it to the rewritten root."""
+    witness = _witness(cosigned=8)
+    rewritten, proof = _rewritten(8, 13)
+    claimed = replace(proof, old_root=rewritten.root(8), new_size=13, new_root=rewritten.root(13))
+    with pytest.raises(CheckpointForkError, match="the log's proof starts from") as refused:
+        witness.cosign(_note(13, rewritten.root(13)), claimed, timestamp=T)
+    found = refused.value.misbehaviour
+    assert found is not None and found.kind == REWRITTEN
+    assert found.implied_root == rewritten.root(8) != TREE.root(8)
+    _check_report(found.to_json())
+
+
+def test_a_rewritten_past_from_a_power_of_two_without_old_root_proves_nothing() -> None:
+    """tlog-witness proof lines from size 8 carry no head for the 8 events: refused, evidence
+    kept, but no report (nothing shows which other head the log had at 8)."""
+    witness = _witness(cosigned=8)
+    rewritten, proof = _rewritten(8, 13)
+    with pytest.raises(InconsistentCheckpointError) as refused:
+        witness.cosign(_note(13, rewritten.root(13)), proof, timestamp=T)
+    assert refused.value.evidence == _note(13, rewritten.root(13))
+    assert refused.value.misbehaviour is None
+
+
+def test_a_fork_not_signed_by_the_log_key_carries_no_report() -> None:
+    witness = _witness(cosigned=13)
+    forged = hashlib.sha256(b"another history").digest()
+    with pytest.raises(LogSignatureError) as refused:
+        witness.cosign(_note(13, forged, key=OTHER_LOG_KEY), timestamp=T)
+    assert refused.value.evidence is None and refused.value.misbehaviour is None
+
+
+def test_a_bad_proof_of_an_honest_checkpoint_carries_no_report() -> None:
+    """A damaged proof leads to no root: it proves nothing against the log."""
+    witness = _witness(cosigned=5)
+    hashes = list(TREE.consistency_proof(5, 13))
+    hashes[-1] = hashlib.sha256(hashes[-1]).digest()
+    with pytest.raises(InconsistentCheckpointError) as refused:
+        witness.cosign(_note(13), SubmittedProof(tuple(hashes), old_size=5), timestamp=T)
+    assert refused.value.misbehaviour is None
+
+
+def test_a_smaller_checkpoint_carries_no_report() -> None:
+    with pytest.raises(CheckpointRollbackError) as refused:
+        _witness(cosigned=13).cosign(_note(5), timestamp=T)
+    assert refused.value.misbehaviour is None
+
+
+def test_an_honest_larger_checkpoint_is_cosigned() -> None:
+    witness = _witness(cosigned=5)
+    witness.cosign(_note(13), _proof(5, 13), timestamp=T)
+    assert witness.state.log(ORIGIN).size == 13
+
+
+@pytest.mark.parametrize(("old", "new"), [(3, 4), (5, 13), (6, 7), (7, 40), (12, 13), (31, 33)])
+def test_implied_old_root_is_the_head_the_proof_verifies_from(old: int, new: int) -> None:
+    proof = TREE.consistency_proof(old, new)
+    assert implied_old_root(old, new, TREE.root(new), proof) == TREE.root(old)
+    assert implied_old_root(old, new, TREE.root(old), proof) is None  # not to that root
+    assert implied_old_root(old, new, TREE.root(new), [*proof, bytes(32)]) is None
+    assert implied_old_root(old, new, TREE.root(new), proof[:-1]) is None
+
+
+@pytest.mark.parametrize(("old", "new"), [(0, 5), (1, 5), (8, 13), (5, 5), (6, 5)])
+def test_implied_old_root_is_none_where_the_proof_omits_or_needs_no_head(
+    old: int, new: int
+) -> None:
+    assert implied_old_root(old, new, TREE.root(5), [bytes(32)] * 3) is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.integers(1, 39).flatmap(lambda old: st.tuples(st.just(old), st.integers(old + 1, 40))),
+    st.lists(st.binary(min_size=32, max_size=32), max_size=8),
+)
+def test_implied_old_root_agrees_with_verify_consistency(
+    sizes: tuple[int, int], proof: list[bytes]
+) -> None:
+    """Whatever it returns, the RFC 9162 verifier accepts: one verification path decides."""
+    old, new = sizes
+    for path in (proof, TREE.consistency_proof(old, new)):
+        implied = implied_old_root(old, new, TREE.root(new), path)
+        if implied is not None:
+            verify_consistency(old, new, implied, TREE.root(new), path)
+        elif old & (old - 1) and path == TREE.consistency_proof(old, new):
+            pytest.fail("an honest proof from a size not a power of two implies its head")
 
 
 # --- verifying cosignatures ----------------------------------------------------------------

@@ -230,6 +230,11 @@ CATALOGUE: Final[Mapping[str, Text]] = {
         "the refused checkpoint, signed by the ledger, is kept as evidence in {path}",
         "被拒绝的检查点（带台账签名）已作为证据保存在 {path}",
     ),
+    "witness.misbehaviour": Text(
+        "misbehaviour report written to {path}: the ledger's key signed two histories; hand it "
+        "to whoever oversees the ledger",
+        "违规证据报告已写入 {path}：台账密钥签署了两种历史；请交给台账的监督方",
+    ),
     "witness.never": Text("nothing cosigned yet", "尚未见证签名"),
     "record.recorded": Text(
         "{acts} acts recorded as {events} events (positions {first} to {last})",

@@ -4,13 +4,17 @@ tlog-witness style, and keeps its own key and state in a directory of its own (d
 The witness needs no ledger: it reads a checkpoint file and a consistency proof (the output of
 ``ledger consistency OLD NEW --json``, or tlog-witness proof lines) and answers with the
 checkpoint carrying its cosignature, or refuses (exit 1) and keeps the refused checkpoint as
-evidence. Its key's passphrase comes from LEDGER_KEY_PASSPHRASE or a prompt, as a member's key's.
+evidence, with a misbehaviour report when it proves the ledger signed two histories (the report
+``ledger verify-archive`` writes, docs/archive-format.md section 12). Its key's passphrase comes
+from LEDGER_KEY_PASSPHRASE or a prompt, as a member's key's.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -23,6 +27,7 @@ from ledger.cli.options import json_option
 from ledger.cli.render import emit_json, fields, ok, say
 
 if TYPE_CHECKING:
+    from ledger.integrity.misbehaviour import Misbehaviour
     from ledger.integrity.witness import WitnessState
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -146,8 +151,9 @@ def cosign(
 
     Refuses (exit 1) a checkpoint not signed by the ledger's key, smaller than the last one
     cosigned, of the same size with another root, or not proved to extend it; a refused
-    checkpoint that the ledger did sign is kept under WDIR/evidence. Exit 2 for a file that is
-    missing or malformed, or a proof from another size than the witness's last.
+    checkpoint that the ledger did sign is kept under WDIR/evidence, with a misbehaviour report
+    (misbehaviour-*.json) when it and the last one cosigned prove two histories. Exit 2 for a
+    file that is missing or malformed, or a proof from another size than the witness's last.
     """
     from ledger.cli.key import load_key_file
     from ledger.integrity.witness import (
@@ -170,6 +176,9 @@ def cosign(
             if e.evidence is not None:
                 kept = _keep_evidence(wdir, e.evidence, timestamp)
                 say(cli.t("witness.evidence", path=kept), err=True)
+            if e.misbehaviour is not None:
+                report = _keep_report(wdir, e.misbehaviour)
+                say(cli.t("witness.misbehaviour", path=report), err=True)
             raise
         witness.state.save(wdir / STATE_FILE)  # persisted before the cosignature is handed out
     if out is None:
@@ -233,18 +242,47 @@ def _read(cli: CliContext, path: Path) -> str:
 def _keep_evidence(wdir: Path, note: str, timestamp: int) -> Path:
     """Keep a refused, log-signed checkpoint: with the one the state holds, it shows what the
     ledger claimed (two roots for one size, signed by the same key, prove a split view)."""
-    directory = wdir / EVIDENCE_DIR
-    directory.mkdir(exist_ok=True)
+    return _keep(wdir, (f"refused-{timestamp}-{n}.txt" for n in _counting()), note)
+
+
+def _keep_report(wdir: Path, misbehaviour: Misbehaviour) -> Path:
+    """Keep the misbehaviour report of a refusal, as ``ledger verify-archive`` writes it
+    (docs/archive-format.md section 12), under its standard name, numbered if taken."""
+    stem = misbehaviour.file_name().removesuffix(".json")
+    names = (f"{stem}.json" if n == 0 else f"{stem}-{n}.json" for n in _counting())
+    document = json.dumps(misbehaviour.to_json(), ensure_ascii=False, indent=2) + "\n"
+    return _keep(wdir, names, document)
+
+
+def _counting() -> Iterator[int]:
     n = 0
     while True:
-        path = directory / f"refused-{timestamp}-{n}.txt"
-        try:
-            with open(path, "x", encoding="utf-8") as f:
-                f.write(note)
-        except FileExistsError:
-            n += 1
-            continue
-        return path
+        yield n
+        n += 1
+
+
+def _keep(wdir: Path, names: Iterator[str], text: str) -> Path:
+    """Write ``text`` to the first of ``names`` not taken in WDIR/evidence, whole or not at
+    all: written beside, then linked under its name (which fails, rather than replaces, when
+    the name is taken), so kept evidence is never overwritten or left half-written."""
+    directory = wdir / EVIDENCE_DIR
+    directory.mkdir(exist_ok=True)
+    temporary = directory / f".keep.{os.getpid()}.tmp"
+    try:
+        with open(temporary, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        for name in names:
+            path = directory / name
+            try:
+                os.link(temporary, path)
+            except FileExistsError:
+                continue
+            return path
+        raise AssertionError("unreachable: the names never run out")
+    finally:
+        temporary.unlink(missing_ok=True)
 
 
 def _document(state: WitnessState) -> dict[str, Any]:

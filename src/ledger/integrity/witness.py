@@ -17,6 +17,9 @@ Formats (tlog-cosignature, "Format" and "Ed25519 signed message"):
 The witness keeps, per origin, the log's key and the size and root of the last checkpoint it
 cosigned (:class:`WitnessState`, a JSON file it owns, replaced atomically); :meth:`Witness.cosign`
 runs the checks of tlog-witness ``add-checkpoint`` in order. Time is a parameter throughout.
+When it refuses a log-signed checkpoint that contradicts the one it cosigned last, the refusal
+carries a :class:`~ledger.integrity.misbehaviour.Misbehaviour`: the self-contained report
+``ledger verify-archive`` writes (docs/archive-format.md section 12).
 """
 
 from __future__ import annotations
@@ -41,9 +44,14 @@ from ledger.integrity.checkpoint import (
     parse_checkpoint,
     verify_checkpoint,
 )
-from ledger.integrity.digest import digest_bytes, to_digest
+from ledger.integrity.digest import digest_bytes, node_hash, to_digest
 from ledger.integrity.keys import SigningKey, public_key_bytes, verify_signature
 from ledger.integrity.merkle import EMPTY_TREE_HASH, HASH_SIZE, ProofError, verify_consistency
+from ledger.integrity.misbehaviour import (
+    Misbehaviour,
+    UnprovenMisbehaviourError,
+    find_misbehaviour,
+)
 
 COSIGNATURE_ALGORITHM = b"\x04"  # tlog-cosignature: key ID algorithm byte of Ed25519 cosignatures
 COSIGNATURE_HEADER = b"cosignature/v1\n"  # tlog-cosignature: the signed message's header line
@@ -77,11 +85,21 @@ class OldSizeMismatchError(WitnessInputError):
 class CheckpointRefusedError(IntegrityError):
     """The witness refuses to cosign: the checkpoint is not signed by the log, or does not extend
     what the witness cosigned before. ``evidence`` is the checkpoint as received when the log's
-    signature on it verified (then it proves what the log claimed), else ``None``."""
+    signature on it verified (then it proves what the log claimed), else ``None``;
+    ``misbehaviour`` the proof, from that checkpoint and the one last cosigned, that the log
+    signed two histories (a fork, or a rewritten past), else ``None``."""
 
-    def __init__(self, message: str, evidence: str | None = None, *, zh: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        evidence: str | None = None,
+        *,
+        zh: str | None = None,
+        misbehaviour: Misbehaviour | None = None,
+    ) -> None:
         super().__init__(message, zh=zh)
         self.evidence = evidence
+        self.misbehaviour = misbehaviour
 
 
 class LogSignatureError(CheckpointRefusedError):
@@ -614,6 +632,7 @@ class Witness:
                 evidence,
                 zh=f"本见证方已见证签名的 {log.size} 个事件的根哈希应为 {to_digest(log.root)}，"
                 f"而这里是 {to_digest(checkpoint.root)}：日志呈现了两种历史",
+                misbehaviour=_misbehaviour(log, checkpoint, proof),
             )
         # 7. The consistency proof from the last cosigned tree to this one (422).
         try:
@@ -625,6 +644,7 @@ class Witness:
                 evidence,
                 zh=f"未能证明含 {checkpoint.size} 个事件的检查点是本见证方已见证签名的 "
                 f"{log.size} 个事件的延续：{zh_text(e)}",
+                misbehaviour=_misbehaviour(log, checkpoint, proof),
             ) from e
         # 8. Cosign (replacing an earlier cosignature of ours on the note) and remember it.
         line = cosign(checkpoint, self._key, self.state.name, timestamp)
@@ -701,4 +721,84 @@ def _check_proof_fits(
             evidence,
             zh=f"本见证方已见证签名的 {log.size} 个事件的根哈希应为 {to_digest(log.root)}，"
             f"但日志的证明从 {to_digest(proof.old_root)} 开始：日志呈现了两种历史",
+            misbehaviour=_misbehaviour(log, checkpoint, proof),
         )
+
+
+# --- the evidence a refusal carries --------------------------------------------------------
+
+
+def implied_old_root(
+    old_size: int, new_size: int, new_root: bytes, proof: Sequence[bytes]
+) -> bytes | None:
+    """The head of the first ``old_size`` leaves that a consistency proof to the tree of
+    ``new_size`` leaves with head ``new_root`` implies, or ``None`` when it implies none.
+
+    RFC 9162 section 2.1.4.2 computes two roots from the proof, ``fr`` (the old tree's) and
+    ``sr`` (the new tree's); when ``sr`` is ``new_root``, ``fr`` is the one old head the proof
+    proves. When ``old_size`` is a power of two the proof omits that head (section 2.1.4.1: the
+    verifier supplies it), so it implies none; nor does a proof that does not lead to
+    ``new_root``, or for 0 < ``old_size`` < ``new_size`` not holding. The caller still checks
+    the result with :func:`~ledger.integrity.merkle.verify_consistency` (one verification path).
+    """
+    if not 0 < old_size < new_size or old_size & (old_size - 1) == 0 or not proof:
+        return None
+    if any(len(p) != HASH_SIZE for p in proof):
+        return None
+    # 3. fn = first - 1, sn = second - 1.
+    fn, sn = old_size - 1, new_size - 1
+    # 4. If LSB(fn) is set, right-shift both until it is not.
+    while fn & 1:
+        fn, sn = fn >> 1, sn >> 1
+    # 5. fr = sr = the first value of the path (not a power of two: nothing is prepended).
+    fr = sr = proof[0]
+    # 6. For each subsequent value c:
+    for c in proof[1:]:
+        if sn == 0:  # 6a. a hash left over: the proof is too long
+            return None
+        if fn & 1 or fn == sn:  # 6b. a left sibling in both trees ...
+            fr, sr = node_hash(c, fr), node_hash(c, sr)
+            if not fn & 1:
+                while not fn & 1 and fn != 0:
+                    fn, sn = fn >> 1, sn >> 1
+        else:  # ... or a right sibling, in the new tree only
+            sr = node_hash(sr, c)
+        fn, sn = fn >> 1, sn >> 1  # 6c. up one level
+    # 7. sn must be 0 and sr the new root; fr is then the old root the proof implies.
+    if sn != 0 or sr != new_root:
+        return None
+    return fr
+
+
+def _misbehaviour(
+    log: LogState, checkpoint: Checkpoint, proof: SubmittedProof
+) -> Misbehaviour | None:
+    """The proof that ``checkpoint`` (its log signature verified) and the last checkpoint this
+    witness cosigned cannot both be true (tlog-witness: a witness MUST NOT cosign two such), or
+    ``None`` when the refusal does not prove it: nothing held yet, a held note not signed by
+    the log key now configured, or (for a larger size) a proof that proves no other old head.
+
+    At the same size, the two notes are the evidence. At a larger size, the head of the new
+    tree at the witness's size is the one the proof implies (:func:`implied_old_root`), else,
+    when the old size is a power of two, the one the log's proof says it starts from."""
+    if log.checkpoint is None:
+        return None
+    try:
+        held = parse_checkpoint(log.checkpoint)
+    except CheckpointFormatError:
+        return None
+    if (held.size, held.root) != (log.size, log.root):
+        return None  # a state edited by hand: the note is not what the witness cosigned
+    implied: bytes | None = None
+    if log.size < checkpoint.size:
+        implied = implied_old_root(log.size, checkpoint.size, checkpoint.root, proof.hashes)
+        if implied is None:
+            implied = proof.old_root
+        if implied is None:
+            return None
+    try:
+        return find_misbehaviour(
+            held, checkpoint, [log.log_key], implied_root=implied, proof=proof.hashes
+        )
+    except (UnprovenMisbehaviourError, ProofError):
+        return None
