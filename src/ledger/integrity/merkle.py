@@ -342,12 +342,35 @@ def verify_consistency(
     path = list(proof)
     if old_size & (old_size - 1) == 0:
         path.insert(0, old_root)
+    fr, sr = _consistency_roots(old_size, new_size, path, proof)
+    # 7. fr must be the old root and sr the new root.
+    if fr != old_root:
+        raise ProofError(
+            f"expected old root {to_digest(old_root)}, got {to_digest(fr)} from the consistency "
+            f"proof from {old_size} to {new_size}",
+            zh=f"原根哈希应为 {to_digest(old_root)}，而从 {old_size} 到 {new_size} 的一致性证明"
+            f"得出的是 {to_digest(fr)}",
+        )
+    if sr != new_root:
+        raise ProofError(
+            f"expected new root {to_digest(new_root)}, got {to_digest(sr)} from the consistency "
+            f"proof from {old_size} to {new_size}",
+            zh=f"新根哈希应为 {to_digest(new_root)}，而从 {old_size} 到 {new_size} 的一致性证明"
+            f"得出的是 {to_digest(sr)}",
+        )
+
+
+def _consistency_roots(
+    old_size: int, new_size: int, path: list[bytes], proof: Sequence[bytes]
+) -> tuple[bytes, bytes]:
+    """Steps 3 to 7 of RFC 9162 section 2.1.4.2: the old and new roots (``fr``, ``sr``) that
+    a consistency path computes (``path`` with the old head prepended when ``old_size`` is a
+    power of two); raise :class:`ProofError` for a path of the wrong length."""
     # 3. fn = first - 1, sn = second - 1.
     fn, sn = old_size - 1, new_size - 1
     # 4. If LSB(fn) is set, right-shift both until it is not.
-    if fn & 1:
-        while fn & 1:
-            fn, sn = fn >> 1, sn >> 1
+    while fn & 1:
+        fn, sn = fn >> 1, sn >> 1
     # 5. fr = sr = the first value of the path.
     fr = sr = path[0]
     # 6. For each subsequent value c:
@@ -366,23 +389,29 @@ def verify_consistency(
             sr = node_hash(sr, c)
         # 6c. Up one level.
         fn, sn = fn >> 1, sn >> 1
-    # 7. sn must be 0, fr the old root and sr the new root.
+    # 7. sn must be 0.
     if sn != 0:
         raise _consistency_length_error(old_size, new_size, proof)
-    if fr != old_root:
-        raise ProofError(
-            f"expected old root {to_digest(old_root)}, got {to_digest(fr)} from the consistency "
-            f"proof from {old_size} to {new_size}",
-            zh=f"原根哈希应为 {to_digest(old_root)}，而从 {old_size} 到 {new_size} 的一致性证明"
-            f"得出的是 {to_digest(fr)}",
-        )
-    if sr != new_root:
-        raise ProofError(
-            f"expected new root {to_digest(new_root)}, got {to_digest(sr)} from the consistency "
-            f"proof from {old_size} to {new_size}",
-            zh=f"新根哈希应为 {to_digest(new_root)}，而从 {old_size} 到 {new_size} 的一致性证明"
-            f"得出的是 {to_digest(sr)}",
-        )
+    return fr, sr
+
+
+def implied_old_root(
+    old_size: int, new_size: int, new_root: bytes, proof: Sequence[bytes]
+) -> bytes | None:
+    """The head of the first ``old_size`` leaves that a consistency proof to the tree of
+    ``new_size`` leaves with head ``new_root`` implies (``fr`` of RFC 9162 section 2.1.4.2,
+    when ``sr`` is ``new_root``), or ``None`` when it implies none: when ``old_size`` is a power
+    of two the proof leaves that head out (the verifier supplies it), and a proof of the wrong
+    shape, or one that does not lead to ``new_root``, proves nothing."""
+    if not 0 < old_size < new_size or old_size & (old_size - 1) == 0 or not proof:
+        return None
+    if any(len(p) != HASH_SIZE for p in proof):
+        return None
+    try:
+        fr, sr = _consistency_roots(old_size, new_size, list(proof), proof)
+    except ProofError:
+        return None
+    return fr if sr == new_root else None
 
 
 class MemoryTree:

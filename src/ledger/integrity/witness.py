@@ -44,9 +44,15 @@ from ledger.integrity.checkpoint import (
     parse_checkpoint,
     verify_checkpoint,
 )
-from ledger.integrity.digest import digest_bytes, node_hash, to_digest
+from ledger.integrity.digest import digest_bytes, to_digest
 from ledger.integrity.keys import SigningKey, public_key_bytes, verify_signature
-from ledger.integrity.merkle import EMPTY_TREE_HASH, HASH_SIZE, ProofError, verify_consistency
+from ledger.integrity.merkle import (
+    EMPTY_TREE_HASH,
+    HASH_SIZE,
+    ProofError,
+    implied_old_root,
+    verify_consistency,
+)
 from ledger.integrity.misbehaviour import (
     Misbehaviour,
     UnprovenMisbehaviourError,
@@ -726,48 +732,6 @@ def _check_proof_fits(
 
 
 # --- the evidence a refusal carries --------------------------------------------------------
-
-
-def implied_old_root(
-    old_size: int, new_size: int, new_root: bytes, proof: Sequence[bytes]
-) -> bytes | None:
-    """The head of the first ``old_size`` leaves that a consistency proof to the tree of
-    ``new_size`` leaves with head ``new_root`` implies, or ``None`` when it implies none.
-
-    RFC 9162 section 2.1.4.2 computes two roots from the proof, ``fr`` (the old tree's) and
-    ``sr`` (the new tree's); when ``sr`` is ``new_root``, ``fr`` is the one old head the proof
-    proves. When ``old_size`` is a power of two the proof omits that head (section 2.1.4.1: the
-    verifier supplies it), so it implies none; nor does a proof that does not lead to
-    ``new_root``, or for 0 < ``old_size`` < ``new_size`` not holding. The caller still checks
-    the result with :func:`~ledger.integrity.merkle.verify_consistency` (one verification path).
-    """
-    if not 0 < old_size < new_size or old_size & (old_size - 1) == 0 or not proof:
-        return None
-    if any(len(p) != HASH_SIZE for p in proof):
-        return None
-    # 3. fn = first - 1, sn = second - 1.
-    fn, sn = old_size - 1, new_size - 1
-    # 4. If LSB(fn) is set, right-shift both until it is not.
-    while fn & 1:
-        fn, sn = fn >> 1, sn >> 1
-    # 5. fr = sr = the first value of the path (not a power of two: nothing is prepended).
-    fr = sr = proof[0]
-    # 6. For each subsequent value c:
-    for c in proof[1:]:
-        if sn == 0:  # 6a. a hash left over: the proof is too long
-            return None
-        if fn & 1 or fn == sn:  # 6b. a left sibling in both trees ...
-            fr, sr = node_hash(c, fr), node_hash(c, sr)
-            if not fn & 1:
-                while not fn & 1 and fn != 0:
-                    fn, sn = fn >> 1, sn >> 1
-        else:  # ... or a right sibling, in the new tree only
-            sr = node_hash(sr, c)
-        fn, sn = fn >> 1, sn >> 1  # 6c. up one level
-    # 7. sn must be 0 and sr the new root; fr is then the old root the proof implies.
-    if sn != 0 or sr != new_root:
-        return None
-    return fr
 
 
 def _misbehaviour(
