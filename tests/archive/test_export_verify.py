@@ -324,7 +324,7 @@ def test_the_matter_of_a_partial_archive_is_named_by_id(demo: Demo) -> None:
 
 
 def test_every_text_the_pages_use_is_in_both_languages() -> None:
-    from ledger.cli.i18n import CATALOGUE
+    from ledger.i18n import CATALOGUE
 
     source = (Path(__file__).parents[2] / "src/ledger/archive/html.py").read_text()
     used = set(re.findall(r'_t\(\s*lang,\s*"([^"]+)"', source))

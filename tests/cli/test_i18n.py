@@ -14,8 +14,8 @@ import pytest
 from click.testing import CliRunner, Result
 from rich.cells import cell_len
 
-from ledger.cli.i18n import CATALOGUE, detect, message, placeholders
 from ledger.cli.main import cli
+from ledger.i18n import CATALOGUE, detect, message, placeholders
 from tests.domain.rules.conftest import CountyLedger, county_rest, edited
 
 SRC = Path(__file__).parents[2] / "src" / "ledger" / "cli"
@@ -373,7 +373,7 @@ def test_the_users_terms_are_used_as_they_say_them() -> None:
 def test_trace_roles_and_details_in_chinese(
     role: str, detail: str, role_zh: str | None, detail_zh: str | None
 ) -> None:
-    from ledger.cli import vocabulary
+    from ledger import vocabulary
 
     assert vocabulary.role("en", role) == role
     assert vocabulary.detail("en", role, detail) == detail

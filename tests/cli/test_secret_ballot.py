@@ -182,7 +182,7 @@ def json_leaks(secret: Secret, document: Any) -> list[Any]:
 
 def parts_voted(text: str, lang: str) -> list[str]:
     """Lines of a person's parts (the table before their findings) that say they voted."""
-    from ledger.cli.i18n import message
+    from ledger.i18n import message
 
     parts = re.split(r"finding\(s\) naming them|个问题", text)[0]
     return [line for line in parts.splitlines() if message(lang, "role.voted") in line]

@@ -3,8 +3,8 @@ self-contained HTML that prints well (docs/archive-format.md, "html/").
 
 Each page is drawn from a :class:`~ledger.projections.trace.MatterFile` made of the events the
 archive itself holds (withheld payloads included as withheld), so a page can show nothing an
-archive withholds. It uses the command line's catalogue and vocabulary (``cli/i18n.py``,
-``cli/vocabulary.py``) for the words, so the pages say what ``ledger trace`` and ``ledger
+archive withholds. It uses the command line's catalogue and vocabulary (``ledger/i18n.py``,
+``ledger/vocabulary.py``) for the words, so the pages say what ``ledger trace`` and ``ledger
 history`` say. No script, no external resource (a Content-Security-Policy forbids both), and
 every text of the record is escaped.
 
@@ -19,8 +19,8 @@ from datetime import datetime, timedelta, timezone
 from html import escape
 from typing import Any
 
-from ledger.cli import vocabulary
-from ledger.cli.i18n import Lang, message, term, terms
+from ledger import vocabulary
+from ledger.i18n import Lang, message, term, terms
 from ledger.projections.trace import ArchiveEntry, MatterFile, Trace
 
 LANGS: tuple[Lang, ...] = ("zh", "en")

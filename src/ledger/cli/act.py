@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any, Union, get_args, get_origin
 import click
 
 from ledger.cli.context import CliContext, pass_cli
-from ledger.cli.i18n import message, term
 from ledger.cli.render import emit_json, ok, say
+from ledger.i18n import message, term
 
 if TYPE_CHECKING:
     # pydantic is imported when a command runs, not at start-up (``ledger --help`` stays fast).

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ledger.cli.i18n import LANG_ENV, LANGUAGES, Lang, detect, message, parse, term
+from ledger.i18n import LANG_ENV, LANGUAGES, Lang, detect, message, parse, term
 
 if TYPE_CHECKING:
     from ledger.store.service import LedgerService

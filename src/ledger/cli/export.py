@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING
 import click
 
 from ledger.cli.context import CliContext, pass_cli
-from ledger.cli.i18n import message
 from ledger.cli.options import json_option, parse_moment
 from ledger.cli.render import bad, emit_json, fields, ok, progress, say
+from ledger.i18n import message
 
 if TYPE_CHECKING:
     from ledger.archive.export import ExportResult

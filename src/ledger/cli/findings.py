@@ -11,7 +11,7 @@ import click
 from ledger.cli.context import CliContext, pass_cli
 from ledger.cli.options import parse_moment
 from ledger.cli.render import Column, emit_json, say, table
-from ledger.cli.vocabulary import person
+from ledger.vocabulary import person
 
 if TYPE_CHECKING:
     from ledger.domain.rules.facts import World

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 import click
 
 from ledger.cli.context import CliContext, lang_of, pass_cli
-from ledger.cli.i18n import message, term, terms
 from ledger.cli.render import Column, emit_json, ok, table
+from ledger.i18n import message, term, terms
 
 if TYPE_CHECKING:
     from ledger.integrity.keys import SigningKey

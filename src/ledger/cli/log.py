@@ -9,9 +9,9 @@ from typing import Any
 import click
 
 from ledger.cli.context import CliContext, pass_cli
-from ledger.cli.i18n import term, terms
 from ledger.cli.options import as_of_option
 from ledger.cli.render import Column, emit_json, table
+from ledger.i18n import term, terms
 
 
 @click.command()

@@ -16,7 +16,7 @@ from typing import IO, Any
 import click
 
 from ledger.cli.context import CliContext, lang_of, language_from_env
-from ledger.cli.i18n import LANG_ENV, LANGUAGES, Lang, detect, message, parse
+from ledger.i18n import LANG_ENV, LANGUAGES, Lang, detect, message, parse
 
 EXIT_OK = 0
 EXIT_INTEGRITY = 1

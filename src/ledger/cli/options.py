@@ -28,7 +28,7 @@ def parse_time(ctx: click.Context | None, text: str, value: str | None = None) -
     """An ISO 8601 time that must carry its zone; a usage error, in the reader's language,
     naming ``value`` (what the user wrote) otherwise."""
     from ledger.cli.context import lang_of
-    from ledger.cli.i18n import message
+    from ledger.i18n import message
 
     lang = lang_of(ctx or click.get_current_context(silent=True))
     written = text if value is None else value

@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from ledger.cli import vocabulary
+from ledger import vocabulary
 from ledger.cli.context import CliContext, pass_cli
-from ledger.cli.i18n import term, terms
 from ledger.cli.options import as_of_option, json_option, parse_moment
 from ledger.cli.render import Column, emit_json, ok, say, table
+from ledger.i18n import term, terms
 
 if TYPE_CHECKING:
     from ledger.projections.trace import MatterFile, Trace

@@ -22,9 +22,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from ledger.cli.context import CliContext, pass_cli
-from ledger.cli.i18n import message
 from ledger.cli.options import json_option
 from ledger.cli.render import emit_json, fields, ok, say
+from ledger.i18n import message
 
 if TYPE_CHECKING:
     from ledger.integrity.misbehaviour import Misbehaviour

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ledger.cli.i18n import CATALOGUE, Lang, message, term, terms
+from ledger.i18n import CATALOGUE, Lang, message, term, terms
 
 _TALLY_ONLY = re.compile(r"voted \((\w+): tally only\)")
 _TALLY = re.compile(r"(\d+) for, (\d+) against, (\d+) abstaining")
