@@ -159,6 +159,11 @@ class ConcurrentWriteError(InputError):
     """Another writer changed the same stream first; the command may be retried."""
 
 
+class WriteLockTimeoutError(ConcurrentWriteError):
+    """The store's write lock stayed held by someone else (a migration, a long batch) for
+    longer than the store's lock timeout; nothing was written and the command may be retried."""
+
+
 class CheckpointFormatError(InputError):
     """A checkpoint file is not a well-formed signed checkpoint."""
 

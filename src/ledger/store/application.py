@@ -91,7 +91,8 @@ class LedgerApplication(Application[UUID]):
         except StoreIntegrityError as e:
             raise ConcurrentWriteError(
                 "another writer changed the same record first; nothing was written, "
-                "run the command again"
+                "run the command again",
+                zh="另一写入方先修改了同一记录；未写入任何内容，请重新运行该命令",
             ) from e
 
     def initialise(self, name: str, ledger_key: SigningKey, occurred_at: datetime | None) -> None:

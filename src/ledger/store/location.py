@@ -12,7 +12,13 @@ from uuid import UUID
 
 from ledger.errors import StoreUnavailableError, StoreURLError
 
-SQLITE_LOCK_TIMEOUT_SECONDS = "60"
+LOCK_TIMEOUT_SECONDS = "60"
+"""How long a writer waits for the store's write lock (SQLite ``BEGIN IMMEDIATE``, PostgreSQL
+``LOCK TABLE``) before it gives up with ``WriteLockTimeoutError``: eventsourcing's
+``SQLITE_LOCK_TIMEOUT`` and ``POSTGRES_LOCK_TIMEOUT``. eventsourcing looks a setting up under the
+application's name first, and the process environment is merged in, so an operator can change
+the wait per process with ``LEDGER_SQLITE_LOCK_TIMEOUT`` or ``LEDGER_POSTGRES_LOCK_TIMEOUT``
+(whole seconds)."""
 
 
 def schema_of(ledger_id: UUID) -> str:
@@ -25,7 +31,7 @@ def sqlite_env(path: Path) -> dict[str, str]:
     return {
         "PERSISTENCE_MODULE": "eventsourcing.sqlite",
         "SQLITE_DBNAME": str(path),
-        "SQLITE_LOCK_TIMEOUT": SQLITE_LOCK_TIMEOUT_SECONDS,
+        "SQLITE_LOCK_TIMEOUT": LOCK_TIMEOUT_SECONDS,
         "APPLICATION_RECORDER_TOPIC": "ledger.store.recorders:SealingSQLiteRecorder",
     }
 
@@ -60,7 +66,7 @@ def postgres_env(url: str, ledger_id: UUID) -> dict[str, str]:
         "POSTGRES_USER": unquote(parts.username or "postgres"),
         "POSTGRES_PASSWORD": unquote(parts.password or ""),
         "POSTGRES_SCHEMA": schema_of(ledger_id),
-        "POSTGRES_LOCK_TIMEOUT": "60",
+        "POSTGRES_LOCK_TIMEOUT": LOCK_TIMEOUT_SECONDS,
         "APPLICATION_RECORDER_TOPIC": "ledger.store.recorders:SealingPostgresRecorder",
     }
 

@@ -12,6 +12,11 @@ recorder, each in the store's own dialect: to hold the write lock while the rows
 (``retire``); and to take **already-sealed** rows byte for byte, with their storage ids, into an
 empty store in one transaction, reading them back before it commits (:meth:`sealed_load`).
 Sealing them again would give them new recording times, hashes and signatures: a different log.
+
+A writer waits for the write lock at most the store's lock timeout (``location.py``); past it,
+the transaction is rolled back and :class:`WriteLockTimeoutError` says the ledger was busy and
+the command may be run again. Only a lock wait is turned into it: SQLite's ``SQLITE_BUSY``
+("database is locked") and PostgreSQL's SQLSTATE 55P03 ``lock_not_available``.
 """
 
 from __future__ import annotations
@@ -26,12 +31,17 @@ from uuid import UUID
 from eventsourcing.persistence import IntegrityError as StoreIntegrityError
 from eventsourcing.persistence import Notification, OperationalError, StoredEvent
 from eventsourcing.postgres import PostgresAggregateRecorder, PostgresApplicationRecorder
-from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
+from eventsourcing.sqlite import (
+    SQLITE3_DEFAULT_LOCK_TIMEOUT,
+    SQLiteApplicationRecorder,
+    SQLiteCursor,
+)
 from psycopg import Cursor
+from psycopg.errors import LockNotAvailable
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Composed, Identifier, Literal
 
-from ledger.errors import InputError
+from ledger.errors import InputError, WriteLockTimeoutError
 from ledger.integrity.record import ChainHead, Sealer, head_of
 from ledger.integrity.verify import StoredRow
 from ledger.store.mapper import DraftStoredEvent
@@ -61,6 +71,24 @@ class SealedLoad(Protocol):
 
 Retire = Callable[[str], None]
 """Given a message, makes the store refuse every later insert with it (once committed)."""
+
+
+def _busy(seconds: int) -> tuple[str, str]:
+    """What :class:`WriteLockTimeoutError` says (English, Chinese) to a writer that waited
+    ``seconds`` for the write lock and gave up."""
+    unit = "second" if seconds == 1 else "seconds"
+    return (
+        f"the ledger was busy for {seconds} {unit}: another writer (such as a migration or a "
+        "long batch) held the store's write lock; nothing was written, run the command again",
+        f"台账忙，已等待 {seconds} 秒：另一写入方（如迁移或长批次）占用着存储的写锁；"
+        "未写入任何内容，请重新运行该命令",
+    )
+
+
+def _sqlite_busy(error: sqlite3.OperationalError) -> bool:
+    """SQLite gave up waiting for a lock (primary result code ``SQLITE_BUSY``, "database is
+    locked"; its extended codes keep 5 in the low byte)."""
+    return error.sqlite_errorcode & 0xFF == sqlite3.SQLITE_BUSY
 
 
 def _seal(
@@ -131,15 +159,25 @@ class SealingSQLiteRecorder(SQLiteApplicationRecorder):
                     row = cursor.fetchone()
                     sealed = _seal(self.sealer, row[0] if row else None, stored_events)
                     ids = self._insert_events(SQLiteCursor(cursor), sealed)
+                    raw.commit()
                 except BaseException:
-                    raw.rollback()
+                    if raw.in_transaction:
+                        raw.rollback()
                     raise
-                raw.commit()
             except sqlite3.IntegrityError as e:
                 raise StoreIntegrityError(e) from e
             except sqlite3.OperationalError as e:
+                if _sqlite_busy(e):
+                    english, chinese = _busy(self._lock_timeout)
+                    raise WriteLockTimeoutError(english, zh=chinese) from e
                 raise OperationalError(e) from e
         return ids
+
+    @property
+    def _lock_timeout(self) -> int:
+        """Seconds a writer waits for the lock (``SQLITE_LOCK_TIMEOUT``, else eventsourcing's
+        default), as the connections were made with it."""
+        return self.datastore.pool.lock_timeout or SQLITE3_DEFAULT_LOCK_TIMEOUT
 
     @contextmanager
     def writes_held(self) -> Iterator[Retire]:
@@ -185,11 +223,15 @@ class SealingSQLiteRecorder(SQLiteApplicationRecorder):
                 cursor.execute("BEGIN IMMEDIATE")
                 try:
                     yield cursor
+                    raw.commit()
                 except BaseException:
-                    raw.rollback()
+                    if raw.in_transaction:
+                        raw.rollback()
                     raise
-                raw.commit()
             except sqlite3.OperationalError as e:
+                if _sqlite_busy(e):
+                    english, chinese = _busy(self._lock_timeout)
+                    raise WriteLockTimeoutError(english, zh=chinese) from e
                 raise OperationalError(e) from e
 
 
@@ -246,14 +288,40 @@ class SealingPostgresRecorder(PostgresApplicationRecorder):
                 for row in curs.fetchall()
             ]
 
+    def create_table(self) -> None:
+        """eventsourcing's CREATE statements, run as each application starts; a wait for a
+        lock among them past the lock timeout is :class:`WriteLockTimeoutError`."""
+        with self._lock_wait():
+            super().create_table()
+
     def _create_table(self, curs: Cursor[DictRow]) -> None:
         # eventsourcing runs its CREATE statements (and CREATE OR REPLACE FUNCTION) each time
         # an application starts; two processes doing so at once fail with PostgreSQL's "tuple
         # concurrently updated". A transaction-scoped advisory lock lets one at a time through.
+        # Even when the index exists, CREATE INDEX IF NOT EXISTS first takes a SHARE lock on
+        # the table, which waits behind a writer's EXCLUSIVE lock (a migration, a long batch);
+        # without the store's lock timeout here that wait has no end (PostgreSQL's default).
+        curs.execute(
+            SQL("SET LOCAL lock_timeout = '{0}s'").format(self.datastore.lock_timeout),
+            prepare=False,
+        )
         schema = self.datastore.schema.encode()
         key = int.from_bytes(hashlib.sha256(b"ledger.ddl/" + schema).digest()[:8], signed=True)
         curs.execute(SQL("SELECT pg_advisory_xact_lock(%s)"), (key,), prepare=False)
         super()._create_table(curs)
+
+    @contextmanager
+    def _lock_wait(self) -> Iterator[None]:
+        """Turn a lock wait past ``SET LOCAL lock_timeout`` (SQLSTATE 55P03,
+        ``lock_not_available``, which eventsourcing wraps in its OperationalError after the
+        transaction has rolled back) into :class:`WriteLockTimeoutError`."""
+        try:
+            yield
+        except OperationalError as e:
+            if isinstance(e.__cause__, LockNotAvailable):
+                english, chinese = _busy(self.datastore.lock_timeout)
+                raise WriteLockTimeoutError(english, zh=chinese) from e.__cause__
+            raise
 
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
@@ -264,6 +332,7 @@ class SealingPostgresRecorder(PostgresApplicationRecorder):
             Identifier(self.datastore.schema), Identifier(self.events_table_name)
         )
         with (
+            self._lock_wait(),
             self.datastore.get_connection() as conn,
             conn.transaction(),
             conn.cursor() as curs,
@@ -286,6 +355,7 @@ class SealingPostgresRecorder(PostgresApplicationRecorder):
         table = Identifier(self.events_table_name)
         name = Identifier(RETIRE_TRIGGER)
         with (
+            self._lock_wait(),
             self.datastore.get_connection() as conn,
             conn.transaction(),
             conn.cursor() as curs,
@@ -326,6 +396,7 @@ class SealingPostgresRecorder(PostgresApplicationRecorder):
             Identifier(self.datastore.schema), Identifier(self.events_table_name)
         )
         with (
+            self._lock_wait(),
             self.datastore.get_connection() as conn,
             conn.transaction(),
             conn.cursor() as curs,
