@@ -57,10 +57,14 @@ def figures(label: str, home: Path, sample: int) -> None:
     print(f"\n{label}: {n:,} events")
     print(f"  {'bare eventsourcing read':<34} {bare:>10,.0f} events/s")
     print(f"  {'raw SHA-256 + Ed25519, 1 core':<34} {raw:>10,.0f} events/s  (sample {sample:,})")
-    print(f"  {'verify, every core':<34} {verified:>10,.0f} events/s  "
-          f"{verified / raw:.2f} of raw, {verified / bare:.3f} of the bare read")
-    print(f"  {'rebuild of the read index':<34} {rebuilt:>10,.0f} events/s  "
-          f"{rebuilt / bare:.3f} of the bare read")
+    print(
+        f"  {'verify, every core':<34} {verified:>10,.0f} events/s  "
+        f"{verified / raw:.2f} of raw, {verified / bare:.3f} of the bare read"
+    )
+    print(
+        f"  {'rebuild of the read index':<34} {rebuilt:>10,.0f} events/s  "
+        f"{rebuilt / bare:.3f} of the bare read"
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -81,8 +85,10 @@ def main(argv: list[str] | None = None) -> None:
             check=True,
             stdout=subprocess.DEVNULL,
         )
-        print(f"\nmigrated to PostgreSQL (copy, read back, verify) in "
-              f"{time.perf_counter() - started:.0f} s")
+        print(
+            f"\nmigrated to PostgreSQL (copy, read back, verify) in "
+            f"{time.perf_counter() - started:.0f} s"
+        )
         figures("PostgreSQL", copy, args.sample)
 
 
