@@ -581,14 +581,8 @@ class _Walk:
                 zh = f"序号 {seq} 在此重复出现或顺序错乱"
             raise self.fail(row, problem, header, zh=zh)
         if header["prev"] != self.prev:
-            raise self.fail(
-                row,
-                f"previous hash is {header['prev']}, expected {self.prev} "
-                "(the event before was changed, removed or replaced)",
-                header,
-                zh=f"前一事件的哈希记为 {header['prev']}，应为 {self.prev}"
-                "（前一事件被修改、删除或替换）",
-            )
+            english, chinese = _prev_mismatch(header["prev"], self.prev)
+            raise self.fail(row, english, header, zh=chinese)
 
     def _check_version(self, row: StoredRow, header: dict[str, Any]) -> None:
         """Step 5: the stream's versions run 1, 2, 3 ... without a gap."""
@@ -920,14 +914,8 @@ class _SparseWalk(_Walk):
                 zh=f"序号 {seq} 超出检查点的 {self.checkpoint.size} 个事件",
             )
         if seq == self.last + 1 and header["prev"] != self.prev:
-            raise self.fail(
-                row,
-                f"previous hash is {header['prev']}, expected {self.prev} "
-                "(the event before was changed, removed or replaced)",
-                header,
-                zh=f"前一事件的哈希记为 {header['prev']}，应为 {self.prev}"
-                "（前一事件被修改、删除或替换）",
-            )
+            english, chinese = _prev_mismatch(header["prev"], self.prev)
+            raise self.fail(row, english, header, zh=chinese)
 
     def _check_version(self, row: StoredRow, header: dict[str, Any]) -> None:
         last = self.versions.get(row.stream, 0)
@@ -993,6 +981,15 @@ class _SparseWalk(_Walk):
             )
         self._check_signed(checkpoint, entry)
         self.report.tree_head = checkpoint.root
+
+
+def _prev_mismatch(stored: str, expected: str) -> tuple[str, str]:
+    """The problem, in English and Chinese, of a ``prev`` that is not the hash before it."""
+    return (
+        f"previous hash is {stored}, expected {expected} "
+        "(the event before was changed, removed or replaced)",
+        f"前一事件的哈希记为 {stored}，应为 {expected}（前一事件被修改、删除或替换）",
+    )
 
 
 def _is_key_id(text: str) -> bool:

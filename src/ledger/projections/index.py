@@ -45,6 +45,8 @@ SECONDARY_INDEXES = [
 """Indexes for the questions; a rebuild creates them once its rows are in, which is faster than
 keeping them up to date row by row."""
 
+_IN_CHUNK = 500  # values per IN (...) list: below SQLite's parameter limit (999 before 3.32)
+
 INDEX_NAME = "ledger-index"
 """The tracking name of the index (its row in eventsourcing's ``tracking`` table)."""
 
@@ -256,7 +258,7 @@ class LedgerIndex:
         meetings, so the cost does not grow with the size of a meeting's agenda."""
         limit = " AND e.recorded_at <= ?" if until else ""
         extra = [until] if until else []
-        context = [(row,) for row in self.context_rows(until)]
+        wanted = set(self.context_rows(until))
         direct = self.recorder.query(
             "SELECT e.row, e.position FROM refs r JOIN events e ON e.position = r.position "
             "WHERE r.subject = ?" + limit,
@@ -265,35 +267,30 @@ class LedgerIndex:
         # the subjects those events belong to or name: the opening event of each (a finding
         # names another matter by its title), and the meetings, emergencies and reviews among
         # them (a decision names the meeting that took it, a change the meeting that changed it)
-        named: list[Any] = []
-        positions = [r[1] for r in direct]
-        for start in range(0, len(positions), 500):
-            chunk = positions[start : start + 500]
-            named += self.recorder.query(
-                "SELECT DISTINCT s.id, s.kind, e.row, d.type FROM refs r "
-                "JOIN subjects s ON s.id = r.subject JOIN events e ON e.position = s.position "
-                "JOIN events d ON d.position = r.position "
-                f"WHERE r.position IN ({','.join('?' * len(chunk))})" + limit,
-                [*chunk, *extra],
-            )
-        linked_subjects = [
-            (r[0], r[1]) for r in named if r[1] in ("meeting", "emergency", "review")
-        ]
-        linked: list[Any] = []
-        for stream, kind in sorted({(r[0], r[1]) for r in linked_subjects}):
+        named = self._query_in(
+            "SELECT DISTINCT s.id, s.kind, e.row, d.type FROM refs r "
+            "JOIN subjects s ON s.id = r.subject JOIN events e ON e.position = s.position "
+            "JOIN events d ON d.position = r.position WHERE r.position IN ({in})" + limit,
+            [r[1] for r in direct],
+            extra,
+        )
+        wanted.update(r[0] for r in direct)
+        # not the other matters a whole-meeting event lists (an agenda of hundreds of items)
+        wanted.update(r[2] for r in named if r[1] != "matter" or r[3] not in WHOLE_MEETING)
+        linked = {(r[0], r[1]) for r in named if r[1] in ("meeting", "emergency", "review")}
+        for stream, kind in sorted(linked):
             if kind == "meeting":
-                linked += self.recorder.query(
+                rows = self.recorder.query(
                     "SELECT e.row FROM events e WHERE e.stream = ? AND e.type IN "
                     f"({','.join('?' * len(WHOLE_MEETING))})" + limit,
                     [stream, *sorted(WHOLE_MEETING), *extra],
                 )
             else:
-                linked += self.recorder.query(
+                rows = self.recorder.query(
                     "SELECT e.row FROM events e WHERE e.stream = ?" + limit, [stream, *extra]
                 )
-        # not the other matters a whole-meeting event lists (an agenda of hundreds of items)
-        openings = [(r[2],) for r in named if r[1] != "matter" or r[3] not in WHOLE_MEETING]
-        return sorted({r[0] for r in (*context, *direct, *openings, *linked)})
+            wanted.update(r[0] for r in rows)
+        return sorted(wanted)
 
     def events_of(self, subject: str, until: str | None = None) -> list[IndexedEvent]:
         """Every event naming ``subject`` (its stream's and others that refer to it), in order."""
@@ -363,15 +360,11 @@ class LedgerIndex:
         self, positions: list[int], matters: dict[str, tuple[str, int]]
     ) -> dict[int, set[str]]:
         found: dict[int, set[str]] = {}
-        for start in range(0, len(positions), 500):
-            chunk = positions[start : start + 500]
-            for position, subject in self.recorder.query(
-                f"SELECT position, subject FROM refs WHERE position IN "
-                f"({','.join('?' * len(chunk))})",
-                chunk,
-            ):
-                if subject in matters:
-                    found.setdefault(position, set()).add(subject)
+        for position, subject in self._query_in(
+            "SELECT position, subject FROM refs WHERE position IN ({in})", positions
+        ):
+            if subject in matters:
+                found.setdefault(position, set()).add(subject)
         return found
 
     def _matters_of_stream(
@@ -393,17 +386,23 @@ class LedgerIndex:
 
     def endorsed(self, positions: Iterable[int]) -> set[int]:
         """Which of these positions carry the actor's own signature."""
-        wanted = list(positions)
-        found: set[int] = set()
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
-            rows = self.recorder.query(
-                f"SELECT position FROM events WHERE endorsed = 1 AND position IN "
-                f"({','.join('?' * len(chunk))})",
-                chunk,
-            )
-            found |= {r[0] for r in rows}
-        return found
+        rows = self._query_in(
+            "SELECT position FROM events WHERE endorsed = 1 AND position IN ({in})",
+            list(positions),
+        )
+        return {r[0] for r in rows}
+
+    def _query_in(
+        self, statement: str, values: Sequence[Any], extra: Sequence[Any] = ()
+    ) -> list[Any]:
+        """``statement`` with its ``{in}`` list filled by ``values`` a chunk at a time (SQLite
+        caps a statement's parameters), then ``extra``; every chunk's rows, in order."""
+        rows: list[Any] = []
+        for start in range(0, len(values), _IN_CHUNK):
+            chunk = values[start : start + _IN_CHUNK]
+            marks = ",".join("?" * len(chunk))
+            rows += self.recorder.query(statement.replace("{in}", marks), [*chunk, *extra])
+        return rows
 
     def count(self) -> int:
         """How many events the index holds."""
