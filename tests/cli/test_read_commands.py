@@ -86,3 +86,28 @@ def test_replay_and_rebuild(home: Path) -> None:
     assert rebuilt.exit_code == 0 and "rebuilt from 43 events" in rebuilt.stdout
     as_json = json.loads(run(home, "rebuild", "--json").stdout)
     assert as_json["events"] == 43 and as_json["seconds"] >= 0
+
+
+def test_prove_a_position_and_each_decision_of_a_matter(home: Path) -> None:
+    from ledger.integrity.digest import digest_bytes as from_digest
+    from ledger.integrity.merkle import verify_inclusion
+
+    trace = json.loads(run(home, "trace", MATTER, "--json").stdout)
+    decided = [d["position"] for d in trace["decisions"]]
+    assert decided
+    proofs = json.loads(run(home, "prove", MATTER, "--json").stdout)
+    assert [p["position"] for p in proofs] == decided
+    single = json.loads(run(home, "prove", str(decided[0]), "--json").stdout)
+    assert single == proofs[0]
+    for p in proofs:
+        verify_inclusion(
+            from_digest(p["leaf_hash"]),
+            p["leaf_index"],
+            p["tree_size"],
+            [from_digest(h) for h in p["inclusion_path"]],
+            from_digest(p["root_hash"]),
+        )
+    text = run(home, "prove", MATTER)
+    assert text.exit_code == 0 and f"position {decided[0]} is in the tree" in text.stdout
+    assert run(home, "prove", "没有这个议题").exit_code == 2
+    assert run(home, "prove", "999999").exit_code == 2

@@ -29,7 +29,7 @@ def _digest(raw: bytes) -> str:
 
 
 @click.command()
-@click.argument("position", type=click.IntRange(min=1))
+@click.argument("target", metavar="POSITION|MATTER")
 @click.option(
     "--size",
     type=click.IntRange(min=1),
@@ -39,17 +39,24 @@ def _digest(raw: bytes) -> str:
 )
 @json_option
 @pass_cli
-def prove(cli: CliContext, position: int, size: int | None, as_json: bool) -> None:
-    """Prove that the event at POSITION is in the log (an RFC 9162 inclusion proof).
+def prove(cli: CliContext, target: str, size: int | None, as_json: bool) -> None:
+    """Prove that an event is in the log (an RFC 9162 inclusion proof): the event at POSITION,
+    or each decision of MATTER (its id or exact title).
 
     Prints the event hash (the leaf), its leaf index (POSITION - 1), the tree size, the root hash
     and the audit path, leaf to root. Whoever holds a checkpoint of that size checks the path
     against its root (RFC 9162 section 2.1.3.2) without the rest of the log.
+
+    \b
+    Examples:
+      ledger prove 42 --size 1000
+      ledger prove 县城供水管网改造方案 --json
     """
     from ledger.integrity.merkle import ProofRangeError
     from ledger.projections.tree import prove_inclusion
 
-    index = cli.open().index()
+    service = cli.open()
+    index = service.index()
     try:
         events = index.tree.size
         size = events if size is None else size
@@ -58,16 +65,35 @@ def prove(cli: CliContext, position: int, size: int | None, as_json: bool) -> No
                 f"expected --size from 1 to {events} (the log), got {size}",
                 zh=f"--size 应在 1 至 {events}（日志的规模）之间，而不是 {size}",
             )
-        if position > size:
-            raise ProofRangeError(
-                f"expected a position from 1 to {size}, got {position}",
-                zh=f"序号应在 1 至 {size} 之间，而不是 {position}",
-            )
-        proof = prove_inclusion(index.tree, position - 1, size)
+        if target.isascii() and target.isdigit():
+            positions = [int(target)]
+        else:
+            from ledger.projections.views import Reader
+
+            matter = Reader(index, service.app.rows_at, service.app.rows).resolve(target, "matter")
+            positions = [e.position for e in index.events_of(matter) if e.type == "matter.decided"]
+            if not positions:
+                raise ProofRangeError(
+                    f"matter {target!r} has no decision on the record to prove",
+                    zh=f"议题 {target!r} 尚无可证明的决定记录",
+                )
+        for position in positions:
+            if not 1 <= position <= size:
+                raise ProofRangeError(
+                    f"expected a position from 1 to {size}, got {position}",
+                    zh=f"序号应在 1 至 {size} 之间，而不是 {position}",
+                )
+        proofs = [prove_inclusion(index.tree, position - 1, size) for position in positions]
     finally:
         index.close()
-    proof.verify()
-    _show_inclusion(proof, as_json)
+    for proof in proofs:
+        proof.verify()
+    if as_json:
+        documents = [_inclusion_document(p) for p in proofs]
+        emit_json(documents[0] if target.isascii() and target.isdigit() else documents)
+        return
+    for proof in proofs:
+        _show_inclusion(proof)
 
 
 @click.command()
@@ -93,8 +119,8 @@ def consistency(cli: CliContext, old: int, new: int, as_json: bool) -> None:
     _show_consistency(proof, as_json)
 
 
-def _show_inclusion(proof: InclusionProof, as_json: bool) -> None:
-    document: dict[str, Any] = {
+def _inclusion_document(proof: InclusionProof) -> dict[str, Any]:
+    return {
         "position": proof.index + 1,
         "leaf_index": proof.index,
         "leaf_hash": _digest(proof.leaf_hash),
@@ -102,9 +128,10 @@ def _show_inclusion(proof: InclusionProof, as_json: bool) -> None:
         "root_hash": _digest(proof.root),
         "inclusion_path": [_digest(p) for p in proof.path],
     }
-    if as_json:
-        emit_json(document)
-        return
+
+
+def _show_inclusion(proof: InclusionProof) -> None:
+    document = _inclusion_document(proof)
     say(f"leaf hash:   {document['leaf_hash']}")
     say(f"leaf index:  {proof.index} (position {proof.index + 1})")
     say(f"tree size:   {proof.size}")
