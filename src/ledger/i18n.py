@@ -363,6 +363,27 @@ CATALOGUE: Final[Mapping[str, Text]] = {
         "from {since}: {posts}; in charge of {areas}", "自 {since} 起：{posts}；分管 {areas}"
     ),
     "person.findings": Text("{count} finding(s) naming them", "以其为责任人的问题：{count} 个"),
+    "proof.leaf_hash": Text("leaf hash", "叶哈希"),
+    "proof.leaf_index": Text("leaf index", "叶序号"),
+    "proof.leaf_at": Text("{index} (position {position})", "{index}（序号 {position}）"),
+    "proof.tree_size": Text("tree size", "树规模"),
+    "proof.root_hash": Text("root hash", "根哈希"),
+    "proof.audit_path": Text("audit path", "审计路径"),
+    "proof.hashes_leaf_to_root": Text("{count} hashes, leaf to root", "{count} 个哈希，自叶至根"),
+    "proof.included": Text(
+        "position {position} is in the tree of {size} (RFC 9162 section 2.1.3.2)",
+        "序号 {position} 在规模为 {size} 的树中（RFC 9162 第 2.1.3.2 节）",
+    ),
+    "proof.old_size": Text("old size", "原规模"),
+    "proof.old_root": Text("old root", "原根哈希"),
+    "proof.new_size": Text("new size", "新规模"),
+    "proof.new_root": Text("new root", "新根哈希"),
+    "proof.proof": Text("proof", "证明"),
+    "proof.hashes": Text("{count} hashes", "{count} 个哈希"),
+    "proof.consistent": Text(
+        "the tree of {new} extends the tree of {old} (RFC 9162 section 2.1.4.2)",
+        "规模为 {new} 的树是规模为 {old} 的树的延续（RFC 9162 第 2.1.4.2 节）",
+    ),
     "person.findings_left_out": Text(
         "findings not judged (--no-findings)", "未判断问题（使用了 --no-findings）"
     ),

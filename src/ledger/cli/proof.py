@@ -16,7 +16,7 @@ import click
 
 from ledger.cli.context import CliContext, pass_cli
 from ledger.cli.options import json_option
-from ledger.cli.render import emit_json, ok, say
+from ledger.cli.render import emit_json, fields, ok, say
 
 if TYPE_CHECKING:
     from ledger.projections.tree import ConsistencyProof, InclusionProof
@@ -93,7 +93,7 @@ def prove(cli: CliContext, target: str, size: int | None, as_json: bool) -> None
         emit_json(documents[0] if target.isascii() and target.isdigit() else documents)
         return
     for proof in proofs:
-        _show_inclusion(proof)
+        _show_inclusion(cli, proof)
 
 
 @click.command()
@@ -116,7 +116,7 @@ def consistency(cli: CliContext, old: int, new: int, as_json: bool) -> None:
     finally:
         index.close()
     proof.verify()
-    _show_consistency(proof, as_json)
+    _show_consistency(cli, proof, as_json)
 
 
 def _inclusion_document(proof: InclusionProof) -> dict[str, Any]:
@@ -130,19 +130,27 @@ def _inclusion_document(proof: InclusionProof) -> dict[str, Any]:
     }
 
 
-def _show_inclusion(proof: InclusionProof) -> None:
+def _show_inclusion(cli: CliContext, proof: InclusionProof) -> None:
     document = _inclusion_document(proof)
-    say(f"leaf hash:   {document['leaf_hash']}")
-    say(f"leaf index:  {proof.index} (position {proof.index + 1})")
-    say(f"tree size:   {proof.size}")
-    say(f"root hash:   {document['root_hash']}")
-    say(f"audit path:  {len(proof.path)} hashes, leaf to root")
+    fields(
+        [
+            (cli.t("proof.leaf_hash"), document["leaf_hash"]),
+            (
+                cli.t("proof.leaf_index"),
+                cli.t("proof.leaf_at", index=proof.index, position=proof.index + 1),
+            ),
+            (cli.t("proof.tree_size"), str(proof.size)),
+            (cli.t("proof.root_hash"), document["root_hash"]),
+            (cli.t("proof.audit_path"), cli.t("proof.hashes_leaf_to_root", count=len(proof.path))),
+        ],
+        colon=cli.colon,
+    )
     for p in document["inclusion_path"]:
         say(f"  {p}")
-    ok(f"position {proof.index + 1} is in the tree of {proof.size} (RFC 9162 section 2.1.3.2)")
+    ok(cli.t("proof.included", position=proof.index + 1, size=proof.size))
 
 
-def _show_consistency(proof: ConsistencyProof, as_json: bool) -> None:
+def _show_consistency(cli: CliContext, proof: ConsistencyProof, as_json: bool) -> None:
     document: dict[str, Any] = {
         "old_size": proof.old_size,
         "old_root": _digest(proof.old_root),
@@ -153,14 +161,16 @@ def _show_consistency(proof: ConsistencyProof, as_json: bool) -> None:
     if as_json:
         emit_json(document)
         return
-    say(f"old size:    {proof.old_size}")
-    say(f"old root:    {document['old_root']}")
-    say(f"new size:    {proof.new_size}")
-    say(f"new root:    {document['new_root']}")
-    say(f"proof:       {len(proof.path)} hashes")
+    fields(
+        [
+            (cli.t("proof.old_size"), str(proof.old_size)),
+            (cli.t("proof.old_root"), document["old_root"]),
+            (cli.t("proof.new_size"), str(proof.new_size)),
+            (cli.t("proof.new_root"), document["new_root"]),
+            (cli.t("proof.proof"), cli.t("proof.hashes", count=len(proof.path))),
+        ],
+        colon=cli.colon,
+    )
     for p in document["consistency_path"]:
         say(f"  {p}")
-    ok(
-        f"the tree of {proof.new_size} extends the tree of {proof.old_size} "
-        "(RFC 9162 section 2.1.4.2)"
-    )
+    ok(cli.t("proof.consistent", old=proof.old_size, new=proof.new_size))
