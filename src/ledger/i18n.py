@@ -266,6 +266,61 @@ CATALOGUE: Final[Mapping[str, Text]] = {
         "rule set {version} adopted ({count} parameters changed)",
         "规则集 {version} 已采用（变更 {count} 项参数）",
     ),
+    # --- calendar (cli/calendar.py) -------------------------------------------------------------
+    "calendar.adopted": Text(
+        "working-day calendar of {year} adopted at position {position} ({notice}: "
+        "{holidays} holidays, {working} adjusted working days)",
+        "{year} 年工作日历已采用，位于第 {position} 号事件（{notice}：放假安排 {holidays} 项，"
+        "调休上班 {working} 天）",
+    ),
+    "calendar.kind.adopted": Text(
+        "working-day calendar of {year}: adopted on the record at position {position} "
+        "(recorded {recorded}; {source})",
+        "{year} 年工作日历：已在台账第 {position} 号事件采用（记录于 {recorded}；{source}）",
+    ),
+    "calendar.kind.shipped": Text(
+        "working-day calendar of {year}: shipped with the ledger ({source})",
+        "{year} 年工作日历：随本软件提供（{source}）",
+    ),
+    "calendar.none": Text(
+        "no working-day calendar of {year} is on record: deadlines in {year} are counted on "
+        "weekends alone, and findings that count them say they are provisional. Adopt the "
+        "State Council's holiday notice for {year}: "
+        "ledger calendar adopt FILE (docs/calendar.md)",
+        "本台账尚无 {year} 年的工作日历：{year} 年的截止日期仅按周末推算，"
+        "据此得出的问题均标为暂定。请采用国务院办公厅 {year} 年节假日安排的通知："
+        "ledger calendar adopt 文件（见 docs/calendar.md）",
+    ),
+    "calendar.notice": Text("notice", "依据通知"),
+    "calendar.working_days": Text("adjusted working days (weekend days worked)", "调休上班日"),
+    "calendar.no_days": Text("none", "无"),
+    "calendar.count": Text("{count} working days in the year", "全年工作日 {count} 天"),
+    "calendar.shipped_years": Text(
+        "shipped with the ledger: {first}-{last} ({source})",
+        "随本软件提供：{first}—{last} 年（{source}）",
+    ),
+    "calendar.none_adopted": Text("none adopted on the record", "台账中尚未采用任何工作日历"),
+    "calendar.adopted_years": Text("adopted on the record:", "台账中已采用："),
+    "col.holiday": Text("holiday", "节日"),
+    "col.from": Text("from", "起"),
+    "col.to": Text("to", "止（含）"),
+    "col.days": Text("days", "天数"),
+    "col.year": Text("year", "年份"),
+    "holiday.元旦": Text("New Year's Day", "元旦"),
+    "holiday.春节": Text("Spring Festival", "春节"),
+    "holiday.清明节": Text("Tomb-sweeping Day", "清明节"),
+    "holiday.劳动节": Text("Labour Day", "劳动节"),
+    "holiday.端午节": Text("Dragon Boat Festival", "端午节"),
+    "holiday.中秋节": Text("Mid-autumn Festival", "中秋节"),
+    "holiday.国庆节": Text("National Day", "国庆节"),
+    "weekday.0": Text("Mon", "周一"),
+    "weekday.1": Text("Tue", "周二"),
+    "weekday.2": Text("Wed", "周三"),
+    "weekday.3": Text("Thu", "周四"),
+    "weekday.4": Text("Fri", "周五"),
+    "weekday.5": Text("Sat", "周六"),
+    "weekday.6": Text("Sun", "周日"),
+    "time.beijing": Text("{time} (Beijing time)", "{time}（北京时间）"),
     "rebuild.progress": Text("rebuilding the read index", "正在重建读索引"),
     "rebuild.done": Text(
         "read index rebuilt from {events} events in {seconds:.1f} s",

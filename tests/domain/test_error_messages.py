@@ -15,7 +15,7 @@ import importlib
 import pickle
 import re
 import sqlite3
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from uuid import uuid4
@@ -24,7 +24,6 @@ import pytest
 
 from ledger.archive.read import ArchiveFormatError, open_archive
 from ledger.archive.trust import TrustPolicyError, parse_policy
-from ledger.domain.rules.calendar import CalendarRangeError, is_working_day
 from ledger.domain.rules.checks import RuleParameterError
 from ledger.domain.rules.engine import UnknownRuleError, evaluate
 from ledger.domain.rules.facts import World
@@ -431,12 +430,6 @@ def test_a_rule_parameter_the_rule_cannot_use_is_refused_in_both_languages() -> 
     with pytest.raises(RuleParameterError, match="parameter 'share'") as caught:
         evaluate(World(), {"quorum": {"share": "half"}}, AS_OF, ["quorum"])
     bilingual(caught.value, "quorum", "'share'", "'half'", en="written like", zh="分数")
-
-
-def test_a_day_outside_the_working_day_calendar_is_refused_in_both_languages() -> None:
-    with pytest.raises(CalendarRangeError, match="update chinesecalendar") as caught:
-        is_working_day(date(1900, 1, 1))
-    bilingual(caught.value, "1900-01-01", "chinesecalendar", en="covers", zh="工作日日历只涵盖")
 
 
 # --- reads, the home, the store, archives ------------------------------------------------------

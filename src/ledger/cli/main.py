@@ -213,6 +213,7 @@ def cli(ctx: click.Context, home: Path, store: str | None, lang: Lang, debug: bo
 def _register() -> None:
     from ledger.cli import (
         act,
+        calendar,
         checkpoint,
         demo,
         export,
@@ -240,6 +241,7 @@ def _register() -> None:
         record.record,
         act.act,
         rules.rules,
+        calendar.calendar,
         findings.findings,
         trace.trace,
         trace.archive,

@@ -8,6 +8,7 @@ from typing import Any
 from eventsourcing.domain import Aggregate
 
 from ledger.domain.body import Body
+from ledger.domain.calendar import Calendar
 from ledger.domain.correction import Correction
 from ledger.domain.delegation import Delegation
 from ledger.domain.emergency import EmergencyAction
@@ -93,6 +94,7 @@ EVENT_TYPES: dict[str, EventType] = {
         *_types(Review, Review.Opened, Review.Concluded),
         *_types(Delegation, Delegation.Granted, Delegation.Withdrawn),
         *_types(RuleSet, RuleSet.Adopted, RuleSet.Readopted),
+        *_types(Calendar, Calendar.Adopted, Calendar.Readopted),
         *_types(Correction, Correction.Recorded),
     )
 }
@@ -101,6 +103,7 @@ EVENT_TYPES: dict[str, EventType] = {
 __all__ = [
     "EVENT_TYPES",
     "Body",
+    "Calendar",
     "Correction",
     "Delegation",
     "EmergencyAction",

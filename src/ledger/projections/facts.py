@@ -56,6 +56,7 @@ class _Builder:
         self.drafts: dict[str, dict[UUID, dict[str, Any]]] = {kind: {} for kind in _KINDS}
         self.reports: list[f.ReportFact] = []
         self.rule_sets: list[f.RuleSetFact] = []
+        self.calendars: list[f.CalendarFact] = []
         self.corrections: list[f.CorrectionFact] = []
         self.events: list[f.EventFact] = []
         self.withheld: list[int] = []
@@ -124,6 +125,7 @@ class _Builder:
             delegations=frozen["delegations"],
             reports=tuple(self.reports),
             rule_sets=tuple(self.rule_sets),
+            calendars=tuple(self.calendars),
             corrections=tuple(self.corrections),
             events=tuple(self.events),
             withheld=tuple(self.withheld),
@@ -489,6 +491,14 @@ def _rule_set(b: _Builder, stream: UUID, stamp: Stamp, p: Any) -> None:
 
 _on("ruleset.adopted")(_rule_set)
 _on("ruleset.readopted")(_rule_set)
+
+
+def _calendar(b: _Builder, stream: UUID, stamp: Stamp, p: Any) -> None:
+    b.calendars.append(f.CalendarFact(**stamp, calendar=p))
+
+
+_on("calendar.adopted")(_calendar)
+_on("calendar.readopted")(_calendar)
 
 
 @_on("correction.recorded")

@@ -50,7 +50,16 @@ _IN_CHUNK = 500  # values per IN (...) list: below SQLite's parameter limit (999
 INDEX_NAME = "ledger-index"
 """The tracking name of the index (its row in eventsourcing's ``tracking`` table)."""
 
-CONTEXT_KINDS = ("ledger", "member", "body", "delegation", "ruleset", "key", "report")
+CONTEXT_KINDS = (
+    "ledger",
+    "member",
+    "body",
+    "delegation",
+    "ruleset",
+    "calendar",
+    "key",
+    "report",
+)
 """Kinds of events every question may need: who held which post, who sat on which body."""
 
 LABELS = {

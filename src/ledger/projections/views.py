@@ -81,6 +81,13 @@ class Reader:
             )
         return file
 
+    def context(self, as_of: datetime | None = None) -> World:
+        """The facts every question may need (members, bodies, rule sets, calendars, keys ...)
+        as recorded by ``as_of`` (default: now), without any matter or meeting."""
+        moment = as_of or datetime.now(UTC)
+        rows = self.rows_at(self.index.context_rows(format_time(moment)))
+        return build_world([rows], moment)
+
     def judged(self, as_of: datetime | None = None) -> tuple[World, list[Finding]]:
         """The whole record's facts as they stood at ``as_of`` (default: now), and every
         finding on it judged as of that moment. A rule may make anyone answerable for anything
@@ -100,7 +107,7 @@ class Reader:
         if with_findings:
             world, found = self.judged(moment)
         else:
-            world, found = build_world([self.rows_at(self.index.context_rows(until))], moment), []
+            world, found = self.context(moment), []
         facts = world.members.get(UUID(member))
         matters: dict[str, dict[str, Any]] = {}
         for held in self.index.roles_of(member, until):

@@ -94,15 +94,8 @@ def parse_document(
             f"{source} is larger than {MAX_DOCUMENT_BYTES} bytes",
             zh=f"{source} 超过 {MAX_DOCUMENT_BYTES} 字节",
         )
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as e:
-        raise RecordFormatError(
-            source,
-            [f"not UTF-8 text (byte {e.start})"],
-            zh=[f"不是 UTF-8 文本（字节位置 {e.start}）"],
-        ) from e
-    data = _parse_json(text, source) if is_json else _parse_yaml(text, source)
+    data = parse_data(raw, source, is_json=is_json)
+    text = raw.decode("utf-8")
     try:
         return RecordDocument.model_validate(data)
     except ValidationError as e:
@@ -113,6 +106,20 @@ def parse_document(
             [_describe(err, node) for err in errors],
             zh=[_describe_zh(err, node) for err in errors],
         ) from e
+
+
+def parse_data(raw: bytes, source: str = "document", *, is_json: bool = False) -> Any:
+    """YAML or JSON bytes as plain data, read as a record file is (UTF-8; no anchors, aliases
+    or duplicate keys; bounded in depth and values), before any schema is applied."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise RecordFormatError(
+            source,
+            [f"not UTF-8 text (byte {e.start})"],
+            zh=[f"不是 UTF-8 文本（字节位置 {e.start}）"],
+        ) from e
+    return _parse_json(text, source) if is_json else _parse_yaml(text, source)
 
 
 def _parse_json(text: str, source: str) -> Any:

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from ledger.domain.rules.calendar import CHINA_TIME, is_working_day
+from ledger.domain.rules.calendar import CHINA_TIME, SHIPPED
 from ledger.errors import InputError
 
 Act = dict[str, Any]
@@ -500,7 +500,7 @@ def moment(day: date, hour: int, minute: int = 0, second: int = 0) -> datetime:
 
 
 def _working(day: date) -> bool:
-    return day.year == START.year and is_working_day(day)
+    return day.year == START.year and SHIPPED.is_working_day(day)
 
 
 def on_or_before(day: date, floor: date) -> date:

@@ -16,6 +16,7 @@ from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import PersistenceError
 
+from ledger.domain.calendar import Calendar, CalendarAdopted
 from ledger.domain.events import OFFICE
 from ledger.domain.member import Member
 from ledger.domain.rules.ruleset_file import parameters_of
@@ -386,6 +387,25 @@ class LedgerService:
             self.app.store(current)
         self._written()
 
+    def adopt_calendar(self, adopted: CalendarAdopted, occurred_at: datetime | None = None) -> int:
+        """Record a year's working-day calendar (the last adoption of a year is the one used);
+        the new event's log position."""
+        stream = calendar_id(self.ledger_id, adopted.year)
+        try:
+            current: Calendar | None = self.app.repository.get(stream)
+        except AggregateNotFoundError:
+            current = None
+        event = Calendar.Adopted if current is None else Calendar.Readopted
+        envelope = self.app.envelope(stream, event, adopted, actor=OFFICE, occurred_at=occurred_at)
+        if current is None:
+            self.app.store(Calendar.adopt_first(stream, adopted, envelope))
+        else:
+            current.adopt(adopted, envelope)
+            self.app.store(current)
+        self._written()
+        head = self.app.head()
+        return head.seq if head is not None else 0
+
     # --- reading -----------------------------------------------------------------------------
 
     def index(self, on_progress: Callable[[int], None] | None = None) -> LedgerIndex:
@@ -471,6 +491,11 @@ class RecordResult:
 def ruleset_id(ledger_id: UUID) -> UUID:
     """The stream of a ledger's rule set."""
     return uuid5(NAMESPACE_URL, f"ledger:{ledger_id}/ruleset")
+
+
+def calendar_id(ledger_id: UUID, year: int) -> UUID:
+    """The stream of a ledger's working-day calendar for ``year``."""
+    return uuid5(NAMESPACE_URL, f"ledger:{ledger_id}/calendar/{year}")
 
 
 def read_checkpoint(path: Path) -> Checkpoint:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ledger.domain.rules.calendar_file import parse_calendar
+from ledger.domain.rules.engine import evaluate, parameters_in_force
 from ledger.domain.rules.finding import SubjectKind
 from tests.domain.rules.conftest import (
     AS_OF,
@@ -14,6 +16,7 @@ from tests.domain.rules.conftest import (
     moment,
     without,
 )
+from tests.domain.rules.test_calendar import calendar_2027
 
 Acts = list[dict[str, Any]]
 
@@ -57,6 +60,99 @@ def test_minutes_deadline_skips_the_spring_festival(ledger: CountyLedger) -> Non
         {"act": "meeting.minutes", "meeting": "m0", "by": "zhou", "at": t("25", "17:00")},
     ]  # fmt: skip
     assert ledger.clean("minutes-deadline", acts)
+
+
+def _meeting_before_spring_festival_2027(minutes_on: str) -> Acts:
+    """A standing committee meeting closing Thursday 4 February 2027, the day before the
+    Spring Festival holiday of the tests' 2027 calendar (5 to 13 February)."""
+    t = "2027-02-{}T{}:00+08:00".format
+    return [
+        {"act": "meeting.schedule", "as": "m0", "body": "sc", "title": "节前常委会",
+         "scheduled_for": t("04", "09:00"), "chair": "wang", "at": t("01", "09:00")},
+        {"act": "meeting.notice", "meeting": "m0", "at": t("01", "10:00")},
+        {"act": "meeting.open", "meeting": "m0",
+         "present": ["wang", "li", "zhang", "zhao", "zhou"], "at": t("04", "09:00")},
+        {"act": "meeting.close", "meeting": "m0", "at": t("04", "11:00")},
+        {"act": "meeting.minutes", "meeting": "m0", "by": "zhou", "at": t(minutes_on, "17:00")},
+    ]  # fmt: skip
+
+
+def _adopt_2027(ledger: CountyLedger) -> int:
+    ledger.clock.now = moment("2026-11-20T09:00:00+08:00")
+    return ledger.service.adopt_calendar(parse_calendar(calendar_2027()))
+
+
+AS_OF_2027 = moment("2027-03-01T00:00:00+08:00")
+
+
+def test_minutes_deadline_in_a_year_without_a_calendar_is_provisional(
+    ledger: CountyLedger,
+) -> None:
+    """No 2027 calendar on record: the deadline is counted on weekends alone (Fri 5, Mon 8,
+    Tue 9 February), and the finding says it is provisional and which year is missing."""
+    found = ledger.found(
+        "minutes-deadline", _meeting_before_spring_festival_2027("15"), as_of=AS_OF_2027
+    )
+    assert found.provisional and found.calendars == ("2027@provisional",)
+    assert "due by 2027-02-09" in found.message
+    assert "provisional: no working-day calendar of 2027" in found.message
+    assert "暂定" in found.message_zh and "2027 年的工作日历" in found.message_zh
+    assert found.to_json()["provisional"] is True
+
+
+def test_minutes_deadline_counts_by_the_adopted_calendar(ledger: CountyLedger) -> None:
+    """The same minutes, with the 2027 calendar adopted: the Spring Festival holiday is
+    skipped, the third working day is Wednesday 17 February, and the minutes of the 15th are
+    on time."""
+    _adopt_2027(ledger)
+    assert ledger.clean(
+        "minutes-deadline", _meeting_before_spring_festival_2027("15"), as_of=AS_OF_2027
+    )
+
+
+def test_minutes_deadline_missed_under_the_adopted_calendar_cites_it(
+    ledger: CountyLedger,
+) -> None:
+    position = _adopt_2027(ledger)
+    found = ledger.found(
+        "minutes-deadline", _meeting_before_spring_festival_2027("18"), as_of=AS_OF_2027
+    )
+    assert "due by 2027-02-17" in found.message and "provisional" not in found.message
+    assert found.calendars == (f"2027@adopted:{position}",) and not found.provisional
+
+
+def test_a_calendar_adopted_later_is_unknown_to_a_judgement_as_of_before(
+    ledger: CountyLedger,
+) -> None:
+    """As of a moment before the calendar was recorded, the record did not know it: the
+    finding of that moment stays provisional (what the ledger knew then)."""
+    ledger.record_promptly(_meeting_before_spring_festival_2027("15"))
+    ledger.clock.now = moment("2027-02-20T09:00:00+08:00")
+    ledger.service.adopt_calendar(parse_calendar(calendar_2027()))
+    before = moment("2027-02-19T12:00:00+08:00")
+    world = ledger.world(until=before)
+    earlier = evaluate(world, parameters_in_force(world, before), before, ["minutes-deadline"])
+    assert [f.calendars for f in earlier] == [("2027@provisional",)]
+    assert ledger.findings("minutes-deadline", AS_OF_2027) == []
+
+
+def test_minutes_deadline_across_the_new_year_names_both_calendars(
+    ledger: CountyLedger,
+) -> None:
+    """Closed Wednesday 30 December 2026: counted through 2026 (shipped) and 2027 (none)."""
+    t = "{}T{}:00+08:00".format
+    acts: Acts = [
+        {"act": "meeting.schedule", "as": "m0", "body": "sc", "title": "年末常委会",
+         "scheduled_for": t("2026-12-30", "09:00"), "chair": "wang",
+         "at": t("2026-12-25", "09:00")},
+        {"act": "meeting.notice", "meeting": "m0", "at": t("2026-12-25", "10:00")},
+        {"act": "meeting.open", "meeting": "m0",
+         "present": ["wang", "li", "zhang", "zhao", "zhou"], "at": t("2026-12-30", "09:00")},
+        {"act": "meeting.close", "meeting": "m0", "at": t("2026-12-30", "11:00")},
+    ]  # fmt: skip
+    found = ledger.found("minutes-deadline", acts, as_of=AS_OF_2027)
+    assert found.calendars == ("2026@shipped", "2027@provisional")
+    assert "due by 2027-01-04" in found.message
 
 
 def test_implementation_deadline_missed(ledger: CountyLedger) -> None:

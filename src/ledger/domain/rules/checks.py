@@ -10,6 +10,7 @@ Deadline rules (``minutes-deadline``, ``emergency-report``, ``implementation-dea
 from __future__ import annotations
 
 import calendar as _gregorian
+import dataclasses
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
@@ -24,7 +25,6 @@ from ledger.domain.member import Post
 from ledger.domain.report import ReportKind
 from ledger.domain.rules.calendar import (
     CHINA_TIME,
-    add_working_days,
     end_of_day,
     local_date,
 )
@@ -973,10 +973,12 @@ def check_minutes_deadline(
     world: World, params: Mapping[str, Any], as_of: datetime
 ) -> list[Finding]:
     """Rule ``minutes-deadline``: a plenary or standing committee meeting's minutes are issued
-    by the end of the ``working_days``-th Chinese working day after the day it closed.
-    Judged once that day has ended at ``as_of``. Answerable: the secretary-general at the
-    close, else ``office``."""
+    by the end of the ``working_days``-th Chinese working day after the day it closed, counted
+    by the working-day calendar of each year (adopted, shipped, or weekends alone: then the
+    finding is provisional and says which year's calendar is missing). Judged once that day
+    has ended at ``as_of``. Answerable: the secretary-general at the close, else ``office``."""
     days = _Params("minutes-deadline", params).number("working_days")
+    calendar = world.working_calendar
     found = []
     for meeting in _deciding_meetings(world):
         closing = meeting.closing
@@ -985,7 +987,8 @@ def check_minutes_deadline(
         closed_on = local_date(closing.closed_at)
         if as_of < end_of_day(closed_on + timedelta(days=days)):
             continue  # N working days never end sooner than N calendar days: not yet due
-        deadline = add_working_days(closed_on, days)
+        count = calendar.add_working_days(closed_on, days)
+        deadline = count.day
         due = end_of_day(deadline)
         if as_of < due:
             continue
@@ -997,22 +1000,39 @@ def check_minutes_deadline(
             late_zh = f"实际于{_day(issued[0].issued_at)}印发"
         else:
             late_en, late_zh = "none are on record", "至今未印发"
+        caveat_en, caveat_zh = _provisional_text(count.missing_years)
+        finding = _finding(
+            "minutes-deadline",
+            SubjectKind.MEETING,
+            meeting.id,
+            (closing.position, *(m.position for m in issued[:1])),
+            _holder(world, Post.SECRETARY_GENERAL, closing.closed_at),
+            meeting.body,
+            f"the minutes of meeting {meeting.title!r} (closed {_day(closing.closed_at)}) "
+            f"were due by {deadline} ({days} working days); {late_en}{caveat_en}",
+            f"会议《{meeting.title}》于{_day(closing.closed_at)}结束，会议纪要应于{deadline}"
+            f"（{days}个工作日内）印发，{late_zh}{caveat_zh}",
+            due,
+        )
         found.append(
-            _finding(
-                "minutes-deadline",
-                SubjectKind.MEETING,
-                meeting.id,
-                (closing.position, *(m.position for m in issued[:1])),
-                _holder(world, Post.SECRETARY_GENERAL, closing.closed_at),
-                meeting.body,
-                f"the minutes of meeting {meeting.title!r} (closed {_day(closing.closed_at)}) "
-                f"were due by {deadline} ({days} working days); {late_en}",
-                f"会议《{meeting.title}》于{_day(closing.closed_at)}结束，会议纪要应于{deadline}"
-                f"（{days}个工作日内）印发，{late_zh}",
-                due,
-            )
+            dataclasses.replace(finding, calendars=tuple(r.cite() for r in count.calendars))
         )
     return found
+
+
+def _provisional_text(missing: tuple[int, ...]) -> tuple[str, str]:
+    """What a finding counted on weekends alone says of it (nothing when no year is missing)."""
+    if not missing:
+        return "", ""
+    years = ", ".join(map(str, missing))
+    years_zh = "、".join(map(str, missing))
+    return (
+        f" (provisional: no working-day calendar of {years} is on record, so the deadline "
+        "was counted on weekends alone; adopt the State Council's holiday notice with "
+        "`ledger calendar adopt`)",
+        f"（暂定：本台账尚无 {years_zh} 年的工作日历，截止日期仅按周末推算；"
+        "请用 ledger calendar adopt 采用国务院办公厅当年的节假日安排通知）",
+    )
 
 
 @_check("emergency-report")

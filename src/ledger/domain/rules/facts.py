@@ -18,12 +18,13 @@ from typing import TypeVar
 from uuid import UUID
 
 from ledger.domain.body import BodyKind
+from ledger.domain.calendar import CalendarAdopted
 from ledger.domain.emergency import Acknowledgement
 from ledger.domain.matter import ConsultationKind, DecisionBasis, Outcome
 from ledger.domain.meeting import Choice, Stance, VoteMethod
 from ledger.domain.member import Post
 from ledger.domain.report import ReportKind
-from ledger.domain.rules.calendar import local_date
+from ledger.domain.rules.calendar import CalendarKind, WorkingCalendar, YearCalendar, local_date
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -571,6 +572,13 @@ class RuleSetFact(Recorded):
 
 
 @dataclass(frozen=True, kw_only=True)
+class CalendarFact(Recorded):
+    """A year's working-day calendar adopted on the record (the last adoption of a year wins)."""
+
+    calendar: CalendarAdopted
+
+
+@dataclass(frozen=True, kw_only=True)
 class CorrectionFact(Recorded):
     """A correction of the event at log position ``corrects`` (in words: the rules still judge
     the act as recorded, and a finding citing that position should be read with it)."""
@@ -596,6 +604,7 @@ class World:
     reports: tuple[ReportFact, ...] = ()
     delegations: Mapping[UUID, DelegationFacts] = field(default_factory=dict)
     rule_sets: tuple[RuleSetFact, ...] = ()
+    calendars: tuple[CalendarFact, ...] = ()
     corrections: tuple[CorrectionFact, ...] = ()
     events: tuple[EventFact, ...] = ()
     withheld: tuple[int, ...] = ()  # positions whose payload is withheld: facts unknown
@@ -612,3 +621,12 @@ class World:
     def rule_set_at(self, moment: datetime) -> RuleSetFact | None:
         """The rule set in force at ``moment``: the last adopted by then."""
         return latest(self.rule_sets, moment)
+
+    @cached_property
+    def working_calendar(self) -> WorkingCalendar:
+        """Working days as this record knows them: every calendar adopted on it (whenever it
+        says it was adopted: a calendar is knowledge of which days were holidays, not a rule
+        that comes into force), over the shipped ones."""
+        return WorkingCalendar(
+            YearCalendar.of(c.calendar, CalendarKind.ADOPTED, c.position) for c in self.calendars
+        )

@@ -34,7 +34,10 @@ class Finding:
     ``subject_id`` is the matter, meeting, member, body or emergency action id, or the log
     position of an event. ``rule_ref`` cites the rule with the version of the rule set that
     judged it (``majority@2026-1``; ``majority@default`` under the catalogue's defaults), as a
-    decision's basis cites the rule set it was counted by.
+    decision's basis cites the rule set it was counted by. ``calendars`` cites the working-day
+    calendar of each year a deadline was counted through (``2027@adopted:412``, ``2026@shipped``,
+    ``2028@provisional``: no calendar known, weekends alone); a finding counted on weekends alone
+    for some year is ``provisional`` and may change once that year's calendar is adopted.
     """
 
     rule: str
@@ -47,6 +50,12 @@ class Finding:
     message_zh: str
     when: datetime
     rule_ref: str = ""  # ``rule@version`` of the rule set that judged it (set by the engine)
+    calendars: tuple[str, ...] = ()  # the working-day calendars a deadline was counted by
+
+    @property
+    def provisional(self) -> bool:
+        """Counted, for some year, without that year's working-day calendar."""
+        return any(c.endswith("@provisional") for c in self.calendars)
 
     @property
     def sort_key(self) -> tuple[datetime, str, str, tuple[int, ...]]:
@@ -64,6 +73,8 @@ class Finding:
             "message": self.message,
             "message_zh": self.message_zh,
             "when": format_time(self.when),
+            "calendars": list(self.calendars),
+            "provisional": self.provisional,
         }
 
 
