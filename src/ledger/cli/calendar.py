@@ -111,9 +111,7 @@ def show(cli: CliContext, year: int, as_of: datetime | None, as_json: bool) -> N
         f"{d}" + brackets.format(term(cli.lang, "weekday", str(d.weekday())))
         for d in sorted(known.working_days)
     )
-    fields(
-        [(cli.t("calendar.working_days"), worked or cli.t("calendar.no_days"))], colon=cli.colon
-    )
+    fields([(cli.t("calendar.working_days"), worked or cli.t("calendar.no_days"))], colon=cli.colon)
     say(f"  {cli.t('calendar.count', count=document['working_day_count'])}")
 
 

@@ -9,7 +9,7 @@ from uuid import UUID
 import click
 
 from ledger.cli.context import CliContext, pass_cli
-from ledger.cli.options import parse_moment
+from ledger.cli.options import at_option, parse_moment
 from ledger.cli.render import Column, emit_json, say, table
 from ledger.vocabulary import person
 
@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     help="Judge as of this time (ISO 8601 with a zone); default: now. Deadlines not yet "
     "passed then are not findings.",
 )
+@at_option
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_cli
 def findings(
@@ -58,6 +59,7 @@ def findings(
     since: datetime | None,
     until: datetime | None,
     as_of: datetime | None,
+    at: datetime | None,
     as_json: bool,
 ) -> None:
     """List procedural breaches found on the record: late notice, no quorum, late minutes ...
@@ -70,12 +72,14 @@ def findings(
       ledger findings
       ledger findings --rule minutes-deadline --as-of 2026-03-01T00:00:00+08:00
       ledger findings --member 5f0c... --json
+      ledger findings --at 2025-12-31    # a year entered later from paper
     """
     from ledger.domain.rules.calendar import local_date
     from ledger.projections.views import judged
 
-    moment = as_of or datetime.now(UTC)
-    world, found = judged(cli.open().app.rows(), moment, rules)
+    recorded_by = as_of or datetime.now(UTC)
+    world, found = judged(cli.open().app.rows(), recorded_by, rules, at)
+    moment = min(recorded_by, at) if at is not None else recorded_by
     found = [
         f
         for f in found
@@ -87,7 +91,8 @@ def findings(
     if as_json:
         emit_json(
             {
-                "as_of": moment.isoformat(),
+                "as_of": recorded_by.isoformat(),
+                "at": at.isoformat() if at is not None else None,
                 "findings": [{**f.to_json(), **_names(world, f)} for f in found],
             }
         )

@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from ledger.cli.context import CliContext, pass_cli
-from ledger.cli.options import as_of_option
+from ledger.cli.options import as_of_option, at_option
 from ledger.cli.render import Column, emit_json, table
 from ledger.i18n import term, terms
 
@@ -17,9 +17,16 @@ from ledger.i18n import term, terms
 @click.command()
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="Show the newest N only.")
 @as_of_option
+@at_option
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_cli
-def log(cli: CliContext, limit: int | None, as_of: datetime | None, as_json: bool) -> None:
+def log(
+    cli: CliContext,
+    limit: int | None,
+    as_of: datetime | None,
+    at: datetime | None,
+    as_json: bool,
+) -> None:
     """List the events: position, recording time, type, actor and stream.
 
     Read from the store itself, not the read index.
@@ -34,12 +41,15 @@ def log(cli: CliContext, limit: int | None, as_of: datetime | None, as_json: boo
 
     service = cli.open()
     until = format_time(as_of) if as_of is not None else None
+    happened_by = format_time(at) if at is not None else None
     entries: deque[dict[str, Any]] = deque(maxlen=limit)
     for row in (row for page in service.app.rows() for row in page):
         record = decode_record(row.state)
         header = record.header
         if until is not None and header["recorded_at"] > until:
             break  # recording times never decrease along the log
+        if happened_by is not None and header["occurred_at"] > happened_by:
+            continue  # claimed times may: every event is looked at
         entries.append(
             {
                 "position": header["seq"],

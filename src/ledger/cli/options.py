@@ -53,6 +53,20 @@ def as_of_option(function: F) -> F:
     )(function)
 
 
+def at_option(function: F) -> F:
+    """``--at TIME``: what had happened by then (by when acts happened, as claimed), as the
+    record now stands (or as it stood at ``--as-of``)."""
+    return click.option(
+        "--at",
+        "at",
+        callback=parse_moment,
+        metavar="TIME",
+        help="Only what had happened by this time (when the acts happened, as claimed; ISO "
+        "8601 with a zone, or a date), as the record stands now or at --as-of. A year entered "
+        "later from paper is seen here, not with --as-of.",
+    )(function)
+
+
 def json_option(function: F) -> F:
     """``--json``: a document for scripts instead of text for people."""
     return click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")(

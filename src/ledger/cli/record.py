@@ -28,7 +28,9 @@ def record(cli: CliContext, file: Path, as_json: bool) -> None:
 
     document = read_document(file)
     service = cli.open(writable=True)
-    result = service.record(document.acts, base_dir=file.parent)
+    result = service.record(
+        document.acts, base_dir=file.parent, transcription=document.transcription
+    )
     if service.index_problem:
         say(cli.t("record.index_behind", problem=service.index_problem), err=True)
     if as_json:

@@ -21,6 +21,7 @@ from ledger.domain.member import Member
 from ledger.domain.report import Report
 from ledger.domain.review import Review
 from ledger.domain.ruleset import RuleSet
+from ledger.domain.transcription import Transcription
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,7 @@ EVENT_TYPES: dict[str, EventType] = {
         *_types(RuleSet, RuleSet.Adopted, RuleSet.Readopted),
         *_types(Calendar, Calendar.Adopted, Calendar.Readopted),
         *_types(Correction, Correction.Recorded),
+        *_types(Transcription, Transcription.Recorded),
     )
 }
 """Every event type on the record, by its stable name."""
@@ -118,4 +120,5 @@ __all__ = [
     "Report",
     "Review",
     "RuleSet",
+    "Transcription",
 ]

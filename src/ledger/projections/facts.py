@@ -26,25 +26,49 @@ from ledger.integrity.canonical import parse_time
 from ledger.integrity.record import Record, read_record
 from ledger.integrity.verify import StoredRow
 
+ABOUT_THE_RECORD = frozenset(
+    {"calendar.adopted", "calendar.readopted", "transcription.recorded", "correction.recorded"}
+)
+"""Events that say something about the record rather than being acts of the procedure (which
+days were holidays, which acts were entered from paper, what an act should have said): a world
+of what had happened by a moment (``happened_by``) keeps them whenever they were made."""
+
 Stamp = dict[str, Any]
 """The :class:`~ledger.domain.rules.facts.Recorded` fields of one event, as keyword arguments."""
 
 
-def build_world(rows: Iterable[Sequence[StoredRow]], until: datetime | None = None) -> f.World:
+def build_world(
+    rows: Iterable[Sequence[StoredRow]],
+    until: datetime | None = None,
+    happened_by: datetime | None = None,
+) -> f.World:
     """The world of facts from ``rows`` (pages of stored rows in log order, as
-    ``LedgerApplication.rows()`` yields them), as recorded up to ``until`` if given."""
+    ``LedgerApplication.rows()`` yields them), as recorded up to ``until`` if given, and of the
+    acts that had happened (as claimed) by ``happened_by`` if given."""
     # the record as stored: judging its bytes is the verifier's work
     records = (read_record(row.state) for page in rows for row in page)
-    return world_of(records, until)
+    return world_of(records, until, happened_by)
 
 
-def world_of(records: Iterable[Record], until: datetime | None = None) -> f.World:
-    """The world of facts from records already decoded, in log order."""
+def world_of(
+    records: Iterable[Record],
+    until: datetime | None = None,
+    happened_by: datetime | None = None,
+) -> f.World:
+    """The world of facts from records already decoded, in log order: those recorded by
+    ``until`` (recording times never decrease along the log, so reading stops there), less
+    those that happened (as claimed) after ``happened_by``."""
     builder = _Builder()
     for record in records:
         recorded_at = parse_time(record.header["recorded_at"])
         if until is not None and recorded_at > until:
             break
+        if (
+            happened_by is not None
+            and record.header["type"] not in ABOUT_THE_RECORD
+            and parse_time(record.header["occurred_at"]) > happened_by
+        ):
+            continue
         builder.add(record, recorded_at)
     return builder.world()
 
@@ -57,6 +81,7 @@ class _Builder:
         self.reports: list[f.ReportFact] = []
         self.rule_sets: list[f.RuleSetFact] = []
         self.calendars: list[f.CalendarFact] = []
+        self.transcriptions: list[f.TranscriptionFact] = []
         self.corrections: list[f.CorrectionFact] = []
         self.events: list[f.EventFact] = []
         self.withheld: list[int] = []
@@ -126,6 +151,7 @@ class _Builder:
             reports=tuple(self.reports),
             rule_sets=tuple(self.rule_sets),
             calendars=tuple(self.calendars),
+            transcriptions=tuple(self.transcriptions),
             corrections=tuple(self.corrections),
             events=tuple(self.events),
             withheld=tuple(self.withheld),
@@ -499,6 +525,21 @@ def _calendar(b: _Builder, stream: UUID, stamp: Stamp, p: Any) -> None:
 
 _on("calendar.adopted")(_calendar)
 _on("calendar.readopted")(_calendar)
+
+
+@_on("transcription.recorded")
+def _transcription(b: _Builder, stream: UUID, stamp: Stamp, p: Any) -> None:
+    b.transcriptions.append(
+        f.TranscriptionFact(
+            **stamp,
+            source=p.source,
+            reference=p.reference,
+            scan=p.scan,
+            clerk=p.clerk,
+            first=stamp["position"] + 1,
+            last=stamp["position"] + p.events,
+        )
+    )
 
 
 @_on("correction.recorded")

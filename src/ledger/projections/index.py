@@ -57,10 +57,12 @@ CONTEXT_KINDS = (
     "delegation",
     "ruleset",
     "calendar",
+    "transcription",
     "key",
     "report",
 )
-"""Kinds of events every question may need: who held which post, who sat on which body."""
+"""Kinds of events every question may need: who held which post, who sat on which body, which
+working-day calendar counts, which acts were transcribed from paper."""
 
 LABELS = {
     "member.registered": ("member", "name"),

@@ -167,12 +167,17 @@ class Reader:
 
 
 def judged(
-    rows: Iterable[Sequence[StoredRow]], moment: datetime, rules: Sequence[str] = ()
+    rows: Iterable[Sequence[StoredRow]],
+    moment: datetime,
+    rules: Sequence[str] = (),
+    at: datetime | None = None,
 ) -> tuple[World, list[Finding]]:
     """The facts of ``rows`` (pages in log order) as recorded by ``moment``, and the findings on
-    them judged as of ``moment`` (only ``rules`` if given)."""
-    world = build_world(rows, moment)
-    return world, evaluate(world, parameters_in_force(world, moment), moment, rules or None)
+    them judged as of ``moment`` (only ``rules`` if given). With ``at``: only the acts that had
+    happened by ``at``, judged as of ``at`` (or ``moment``, if earlier)."""
+    world = build_world(rows, moment, at)
+    judge = min(moment, at) if at is not None else moment
+    return world, evaluate(world, parameters_in_force(world, judge), judge, rules or None)
 
 
 def summarise(event_type: str, payload: Any, names: dict[str, str]) -> str:

@@ -583,12 +583,33 @@ Act = Annotated[
 ]
 
 
+class TranscriptionSource(BaseModel):
+    """The paper record a document transcribes (补录): its acts are marked transcribed from it
+    wherever they show, and are not each flagged as recorded late (docs/record-format.md)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    source: Text = Field(
+        description="The paper document's title, e.g. 县委常委会2025年第12次会议纪要."
+    )
+    reference: str = Field(
+        default="", max_length=2000, description="Its document number or archive reference (档号)."
+    )
+    scan: Material | None = Field(
+        default=None, description="A scan of it: a file path (kept in the content store) or digest."
+    )
+    clerk: Text = Field(description="Who entered it (the clerk's name).")
+
+
 class RecordDocument(BaseModel):
     """A record file: a batch of acts recorded atomically, all or none."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     format: Literal["ledger.record/1"] = "ledger.record/1"
+    transcription: TranscriptionSource | None = Field(
+        default=None, description="Set when the acts are transcribed from a paper record."
+    )
     acts: tuple[Act, ...] = Field(min_length=1)
 
 

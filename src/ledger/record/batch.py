@@ -74,6 +74,7 @@ from ledger.domain.report import Report, ReportDelivered
 from ledger.domain.review import Responsibility, Review, ReviewConcluded, ReviewOpened
 from ledger.domain.rules.catalogue import RULES_BY_ID
 from ledger.domain.rules.thresholds import Share
+from ledger.domain.transcription import Transcription, TranscriptionRecorded
 from ledger.errors import (
     DomainRuleError,
     InputError,
@@ -147,6 +148,7 @@ class Batch:
         self.events: list[Any] = []
         self.created: list[tuple[str, UUID]] = []
         self.signed_by: set[UUID] = set()
+        self.transcription: a.TranscriptionSource | None = None
 
     # --- running --------------------------------------------------------------------------
 
@@ -165,13 +167,36 @@ class Batch:
         for aggregate in touched:
             self.events.extend(aggregate.collect_events())
 
+    def transcribe(self, source: a.TranscriptionSource) -> None:
+        """Mark the batch a transcription of ``source``: one ``transcription.recorded`` event,
+        saying how many events follow it, is saved first, in the same transaction."""
+        self.transcription = source
+
     def commit(self) -> int:
         """Save all events of the batch in one transaction; returns how many."""
-        if self.events:
-            self.app.store(*self.events)
-        count = len(self.events)
+        events = list(self.events)
+        if events and self.transcription is not None:
+            events.insert(0, self._transcription_event(self.transcription, len(events)))
+        if events:
+            self.app.store(*events)
         self.events = []
-        return count
+        return len(events)
+
+    def _transcription_event(self, source: a.TranscriptionSource, count: int) -> Any:
+        payload = TranscriptionRecorded(
+            source=source.source,
+            reference=source.reference,
+            scan=self.resolve_material(source.scan) if source.scan else None,
+            clerk=source.clerk,
+            events=count,
+        )
+        stream = uuid4()
+        envelope = self.app.envelope(
+            stream, Transcription.Recorded, payload, actor=OFFICE, occurred_at=self.now
+        )
+        transcription = Transcription.record(stream, payload, envelope)
+        self.created.append(("transcription", stream))
+        return transcription.collect_events()[0]
 
     # --- helpers --------------------------------------------------------------------------
 

@@ -36,7 +36,7 @@ from ledger.integrity.verify import Report, Verifier
 from ledger.projections.index import LedgerIndex
 from ledger.projections.tree import MissingNodeError
 from ledger.projections.views import Reader
-from ledger.record.acts import Act
+from ledger.record.acts import Act, TranscriptionSource
 from ledger.record.batch import Batch
 from ledger.store.application import LedgerApplication, TreeState
 from ledger.store.content import ContentStore
@@ -293,8 +293,10 @@ class LedgerService:
         base_dir: Path | None = None,
         now: datetime | None = None,
         signers: Mapping[UUID, SigningKey] | None = None,
+        transcription: TranscriptionSource | None = None,
     ) -> RecordResult:
         """Record a batch of acts atomically: all of them, or (on the first refusal) none.
+        With ``transcription``, the batch is marked transcribed from that paper record.
 
         Materials given as file paths (relative to ``base_dir``) are kept in the content store
         once the batch has landed.
@@ -317,6 +319,8 @@ class LedgerService:
             signers=signers,
         )
         batch.apply_all(list(acts))
+        if transcription is not None:
+            batch.transcribe(transcription)
         idle = set(signers or {}) - batch.signed_by
         if idle:
             raise InputError(

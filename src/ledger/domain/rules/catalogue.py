@@ -203,6 +203,14 @@ RULES: tuple[Rule, ...] = (
         {"hours": 72},
     ),
     Rule(
+        "transcription",
+        "Back-filled from paper records",
+        "纸质记录补录",
+        f"{SEED}, supporting systems 4 (决策过程记录备案)",
+        "A batch transcribed from a paper record is noted once, with its source, reference, scan "
+        "and clerk; its acts are not each flagged `late-record`.",
+    ),
+    Rule(
         "chair-speaks-last",
         "The secretary speaks last, and explains going against the majority",
         "末位表态",

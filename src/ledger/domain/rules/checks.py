@@ -1329,8 +1329,8 @@ def check_late_record(world: World, params: Mapping[str, Any], as_of: datetime) 
     found = []
     for event in world.events:
         delay = event.recorded_at - event.occurred_at
-        if delay <= limit:
-            continue
+        if delay <= limit or world.transcription_of(event.position) is not None:
+            continue  # on time, or entered from paper (noted once: rule ``transcription``)
         hours_late = delay.total_seconds() / 3600
         late, late_zh = (
             (f"{hours_late:.0f} hours", f"{hours_late:.0f}小时")
@@ -1350,6 +1350,42 @@ def check_late_record(world: World, params: Mapping[str, Any], as_of: datetime) 
                 f"第{event.position}号事件（{event.type}）发生于{_stamp(event.occurred_at)}，"
                 f"{late_zh}后才记录，超过{hours}小时",
                 event.occurred_at + limit,
+            )
+        )
+    return found
+
+
+@_check("transcription")
+def check_transcription(world: World, params: Mapping[str, Any], as_of: datetime) -> list[Finding]:
+    """Rule ``transcription``: each batch transcribed from a paper record is noted once (its
+    acts are not each flagged ``late-record``), naming the source, its reference, the scan's
+    digest (or that there is none), the clerk, how many acts, and when they happened.
+    Answerable: ``office``, which entered them."""
+    found = []
+    for t in world.transcriptions:
+        happened = [e.occurred_at for e in world.events if t.covers(e.position)]
+        span_en = span_zh = ""
+        if happened:
+            first, last = _day(min(happened)), _day(max(happened))
+            span_en = f" of acts that happened {first} to {last}"
+            span_zh = f"（所涉行为发生于{first}至{last}）"
+        reference = f" ({t.reference})" if t.reference else ""
+        scan_en = f"scan {t.scan}" if t.scan else "no scan given"
+        scan_zh = f"扫描件 {t.scan}" if t.scan else "未附扫描件"
+        count = t.last - t.first + 1
+        found.append(
+            _finding(
+                "transcription",
+                SubjectKind.EVENT,
+                str(t.position),
+                (t.position,),
+                OFFICE,
+                None,
+                f"{count} events{span_en} were transcribed from the paper record "
+                f"{t.source!r}{reference} by {t.clerk} on {_day(t.recorded_at)}; {scan_en}",
+                f"{t.clerk}于{_day(t.recorded_at)}据纸质记录《{t.source}》{reference}补录"
+                f"{count}个事件{span_zh}；{scan_zh}",
+                t.recorded_at,
             )
         )
     return found

@@ -579,6 +579,21 @@ class CalendarFact(Recorded):
 
 
 @dataclass(frozen=True, kw_only=True)
+class TranscriptionFact(Recorded):
+    """A batch transcribed from a paper record (补录): the events at ``first`` to ``last``."""
+
+    source: str
+    reference: str
+    scan: str | None
+    clerk: str
+    first: int
+    last: int
+
+    def covers(self, position: int) -> bool:
+        return self.first <= position <= self.last
+
+
+@dataclass(frozen=True, kw_only=True)
 class CorrectionFact(Recorded):
     """A correction of the event at log position ``corrects`` (in words: the rules still judge
     the act as recorded, and a finding citing that position should be read with it)."""
@@ -605,6 +620,7 @@ class World:
     delegations: Mapping[UUID, DelegationFacts] = field(default_factory=dict)
     rule_sets: tuple[RuleSetFact, ...] = ()
     calendars: tuple[CalendarFact, ...] = ()
+    transcriptions: tuple[TranscriptionFact, ...] = ()
     corrections: tuple[CorrectionFact, ...] = ()
     events: tuple[EventFact, ...] = ()
     withheld: tuple[int, ...] = ()  # positions whose payload is withheld: facts unknown
@@ -621,6 +637,11 @@ class World:
     def rule_set_at(self, moment: datetime) -> RuleSetFact | None:
         """The rule set in force at ``moment``: the last adopted by then."""
         return latest(self.rule_sets, moment)
+
+    def transcription_of(self, position: int) -> TranscriptionFact | None:
+        """The transcription that covers the event at ``position``, if it was entered from
+        paper."""
+        return next((t for t in self.transcriptions if t.covers(position)), None)
 
     @cached_property
     def working_calendar(self) -> WorkingCalendar:
