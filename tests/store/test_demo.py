@@ -31,6 +31,7 @@ AS_OF = datetime.fromisoformat("2026-12-31T23:00:00+08:00")
 DELIBERATE = {
     "alternatives": 1,  # a major matter decided with a single plan
     "chair-speaks-last": 1,  # announced against the majority of views, no reasons
+    "defer-divided": 1,  # the same item: views split six to five, put to the vote anyway
     "change-authority": 1,  # the standing committee changes a plenary decision
     "emergency-report": 1,  # an emergency action never reported
     "item-by-item": 1,  # two items decided by one vote
@@ -192,6 +193,7 @@ def test_each_breach_names_the_one_answerable(demo: Demo) -> None:
         "item-by-item": secretary,
         "change-authority": secretary,
         "chair-speaks-last": secretary,
+        "defer-divided": secretary,
         "recusal": str(demo.member("陈刚")),
         "emergency-report": str(demo.member("孙强")),
     }
@@ -310,6 +312,7 @@ def test_the_failed_decision_is_traced_with_its_dissenter(demo: Demo) -> None:
         demo.world.members[UUID(x["member"])].name: x["degree"] for x in payload["responsible"]
     }
     assert degrees["郑伟"] == "direct" and degrees["吴涛"] == "waived"
+    assert "dissent-responsibility" not in {f["rule"] for f in trace.findings}
 
 
 def test_the_deferred_item_is_decided_later(demo: Demo) -> None:
@@ -318,6 +321,14 @@ def test_the_deferred_item_is_decided_later(demo: Demo) -> None:
     assert stances["disagree"] == 5
     assert len(trace.decisions) == 1 and trace.state == "adopted"
     assert demo.world.matters[UUID(trace.matter)].deferrals
+    assert "defer-divided" not in {f["rule"] for f in trace.findings}
+
+
+def test_the_divided_item_put_to_the_vote_gives_defer_divided(demo: Demo) -> None:
+    (finding,) = demo.found("defer-divided")
+    (against_views,) = demo.found("chair-speaks-last")
+    assert finding.subject_id == against_views.subject_id
+    assert "views stated 5 agree, 6 disagree of 11" in finding.message
 
 
 def test_the_decision_changed_by_its_own_body_is_no_breach(demo: Demo) -> None:

@@ -148,6 +148,7 @@ class _Builder:
             meetings=frozen["meetings"],
             emergencies=frozen["emergencies"],
             delegations=frozen["delegations"],
+            reviews=frozen["reviews"],
             reports=tuple(self.reports),
             rule_sets=tuple(self.rule_sets),
             calendars=tuple(self.calendars),
@@ -165,6 +166,7 @@ _KINDS: dict[str, type[Any]] = {
     "meetings": f.MeetingFacts,
     "emergencies": f.EmergencyFacts,
     "delegations": f.DelegationFacts,
+    "reviews": f.ReviewFacts,
 }
 
 
@@ -504,6 +506,30 @@ def _delegation_granted(b: _Builder, stream: UUID, stamp: Stamp, p: Any) -> None
 @_on("delegation.withdrawn")
 def _delegation_withdrawn(b: _Builder, stream: UUID, stamp: Stamp, p: Any) -> None:
     b.set("delegations", stream, "withdrawn", _recorded(stamp))
+
+
+@_on("review.opened")
+def _review_opened(b: _Builder, stream: UUID, stamp: Stamp, p: Any) -> None:
+    b.start(
+        "reviews",
+        stream,
+        {
+            "opened": _recorded(stamp),
+            "matter": p.matter,
+            "reason": p.reason,
+            "opened_by": p.opened_by,
+        },
+    )
+
+
+@_on("review.concluded")
+def _review_concluded(b: _Builder, stream: UUID, stamp: Stamp, p: Any) -> None:
+    held = tuple(
+        f.ResponsibilityFact(member=r.member, role=r.role, degree=r.degree, reason=r.reason)
+        for r in p.responsible
+    )
+    conclusion = f.ReviewConclusionFact(**stamp, failed=p.failed, responsible=held)
+    b.set("reviews", stream, "conclusion", conclusion)
 
 
 def _rule_set(b: _Builder, stream: UUID, stamp: Stamp, p: Any) -> None:

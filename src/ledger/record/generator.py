@@ -1824,6 +1824,8 @@ def _sc_0811(year: CountyYear, meeting: Meeting) -> None:
 def _sc_0922(year: CountyYear, meeting: Meeting) -> None:
     # BREACH chair-speaks-last: six of ten members disagree; the secretary, speaking last, is
     # for it, the show of hands goes his way, and the result is announced without reasons.
+    # BREACH defer-divided: views split six to five, the item is put to the vote instead of
+    # deferred (as the parking item was in April).
     meeting.full = True
     against = ("p.zhang", "p.zhao", "p.chen", "p.wu", "p.gao", "p.lin")
     meeting.items.append(

@@ -1,5 +1,6 @@
 """Rules after the meeting: minutes-deadline, implementation-deadline, change-authority,
-reconsideration, and emergency-report. Deadline rules find nothing before the deadline."""
+reconsideration, emergency-report, and dissent-responsibility (an accountability review).
+Deadline rules find nothing before the deadline."""
 
 from __future__ import annotations
 
@@ -309,3 +310,89 @@ def test_emergency_report_not_yet_due_is_no_finding(ledger: CountyLedger) -> Non
 
 def test_emergency_reported_within_seven_days_is_compliant(ledger: CountyLedger) -> None:
     assert ledger.clean("emergency-report", emergency("2026-02-24T10:00:00+08:00"), as_of=AS_OF)
+
+
+def zhou_against() -> Acts:
+    """周洁 (zhou) disagrees and votes against; the water matter passes 3 to 1."""
+    acts = edited(county_rest(), "meeting.opinion", {"stance": "disagree"}, member="zhou")
+    named = [
+        {"member": m, "choice": "against" if m == "zhou" else "for"}
+        for m in ("wang", "li", "zhang", "zhou")
+    ]
+    return edited(acts, "meeting.vote", {"for": 3, "against": 1, "ballots": named})
+
+
+def reviewed(*held: tuple[str, str, str]) -> Acts:
+    """An accountability review of the water matter, opened by 赵敏 (zhao), holding each
+    ``(member, degree, reason)``."""
+    return [
+        {
+            "act": "review.open",
+            "as": "rev",
+            "matter": "water",
+            "reason": "管网改造后漏损率不降反升",
+            "opened_by": "zhao",
+            "at": "2026-02-27T10:00:00+08:00",
+        },
+        {
+            "act": "review.conclude",
+            "review": "rev",
+            "failed": True,
+            "conclusion": "前期论证不充分，决策失误",
+            "responsible": [
+                {"member": m, "role": "参与表决", "degree": d, "reason": r} for m, d, r in held
+            ],
+            "at": "2026-02-28T10:00:00+08:00",
+        },
+    ]
+
+
+def test_dissent_responsibility_dissenter_held_at_a_full_degree(ledger: CountyLedger) -> None:
+    held = (("li", "direct", "分管负责人"), ("zhang", "important", ""), ("zhou", "important", ""))
+    found = ledger.found("dissent-responsibility", [*zhou_against(), *reviewed(*held)])
+    assert found.subject_kind is SubjectKind.MATTER and found.subject_id == ledger.id("water")
+    assert found.responsible == ledger.id("zhao")  # who opened the review
+    assert "holds 周洁, who voted against at '县委常委会第3次会议', at important" in found.message
+    assert "no lighter" not in found.message
+    assert "周洁的责任认定为“重要领导责任”" in found.message_zh
+    assert "投了反对票" in found.message_zh
+    assert found.when == moment("2026-02-28T10:00:00+08:00")
+
+
+def test_dissent_responsibility_reduced_like_a_supporter(ledger: CountyLedger) -> None:
+    held = (("li", "direct", "分管负责人"), ("zhang", "reduced", ""), ("zhou", "reduced", ""))
+    found = ledger.found("dissent-responsibility", [*zhou_against(), *reviewed(*held)])
+    assert "at reduced responsibility, no lighter than a member who supported" in found.message
+
+
+def test_dissent_responsibility_seen_in_the_views_of_a_secret_ballot(
+    ledger: CountyLedger,
+) -> None:
+    acts = edited(county_rest(), "meeting.opinion", {"stance": "disagree"}, member="zhou")
+    secret = {"method": "secret_ballot", "for": 3, "against": 1, "ballots": []}
+    acts = edited(acts, "meeting.vote", secret)
+    found = ledger.found("dissent-responsibility", [*acts, *reviewed(("zhou", "direct", ""))])
+    assert "who stated disagreement" in found.message and "表示不同意" in found.message_zh
+
+
+def test_dissent_responsibility_waived_is_compliant(ledger: CountyLedger) -> None:
+    held = (("li", "direct", "分管负责人"), ("zhang", "important", ""), ("zhou", "waived", ""))
+    assert ledger.clean("dissent-responsibility", [*zhou_against(), *reviewed(*held)])
+
+
+def test_dissent_responsibility_reduced_below_the_supporters_is_compliant(
+    ledger: CountyLedger,
+) -> None:
+    held = (("li", "direct", "分管负责人"), ("zhang", "important", ""), ("zhou", "reduced", ""))
+    assert ledger.clean("dissent-responsibility", [*zhou_against(), *reviewed(*held)])
+
+
+def test_dissent_responsibility_with_a_stated_reason_is_compliant(ledger: CountyLedger) -> None:
+    held = (("li", "direct", ""), ("zhou", "direct", "会后擅自改变实施方案，造成损失"))
+    assert ledger.clean("dissent-responsibility", [*zhou_against(), *reviewed(*held)])
+
+
+def test_dissent_responsibility_holds_supporters_as_it_likes(ledger: CountyLedger) -> None:
+    """Everyone voted for: the rule has nothing to say about the degrees of supporters."""
+    held = (("li", "direct", ""), ("zhou", "direct", ""))
+    assert ledger.clean("dissent-responsibility", [*county_rest(), *reviewed(*held)])

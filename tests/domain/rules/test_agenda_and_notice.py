@@ -1,5 +1,6 @@
 """Rules before the meeting: agenda-approval (the secretary, or a delegate, approves each item the
-standing committee decides) and notice-period (members notified in time)."""
+standing committee decides), notice-period (members notified in time) and notice-materials
+(the notice delivers the meeting materials)."""
 
 from __future__ import annotations
 
@@ -120,3 +121,37 @@ def test_agenda_approval_naming_the_meeting_is_compliant(ledger: CountyLedger) -
     moved = [*acts[:approval], acts[schedule], later]
     moved += [a for i, a in enumerate(acts) if i > approval and i != schedule]
     assert ledger.clean("agenda-approval", moved)
+
+
+def test_notice_materials_not_delivered(ledger: CountyLedger) -> None:
+    acts = edited(county_rest(), "meeting.notice", {"materials": []})
+    found = ledger.found("notice-materials", acts)
+    assert found.subject_kind is SubjectKind.MEETING and found.subject_id == ledger.id("m1")
+    assert found.responsible == ledger.id("zhou")  # the secretary-general
+    assert "1 item(s) on its agenda; its 1 notice(s) delivered no meeting materials" in (
+        found.message
+    )
+    assert "会前通知未送达会议有关材料" in found.message_zh
+
+
+def test_notice_materials_sent_after_the_opening_do_not_count(ledger: CountyLedger) -> None:
+    acts = edited(county_rest(), "meeting.notice", {"materials": []})
+    late = {
+        "act": "meeting.notice",
+        "meeting": "m1",
+        "materials": ["sha256:" + "0" * 64],
+        "at": "2026-02-24T10:00:00+08:00",
+    }
+    assert ledger.found("notice-materials", [*acts, late]).subject_id == ledger.id("m1")
+
+
+def test_notice_materials_delivered_is_compliant(ledger: CountyLedger) -> None:
+    assert ledger.clean("notice-materials", county_rest())
+
+
+def test_notice_materials_leaves_a_meeting_without_notice_to_notice_period(
+    ledger: CountyLedger,
+) -> None:
+    acts = without(county_rest(), "meeting.notice")
+    assert ledger.clean("notice-materials", acts)
+    assert [f.rule for f in ledger.findings("notice-period")] == ["notice-period"]

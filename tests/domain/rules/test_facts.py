@@ -10,6 +10,7 @@ import pytest
 from ledger.domain.body import BodyKind
 from ledger.domain.matter import ConsultationKind, Outcome
 from ledger.domain.member import Post
+from ledger.domain.review import Degree
 from ledger.domain.rules.engine import evaluate, parameters_in_force
 from ledger.errors import RecordDecodeError
 from ledger.integrity.verify import StoredRow
@@ -86,6 +87,27 @@ def test_posts_and_membership_follow_time(ledger: CountyLedger) -> None:
     assert zhao in sc.members_at(moment("2026-03-10T09:00:00+08:00"))
     assert zhao not in sc.members_at(moment("2026-03-11T09:00:00+08:00"))
     assert sc.member_since(zhao, moment("2026-03-11T09:00:00+08:00")) is None
+
+
+def test_reviews_are_facts(ledger: CountyLedger) -> None:
+    ledger.record_promptly(county_rest())
+    ledger.record(
+        {"act": "review.open", "as": "rev", "matter": "water", "reason": "漏损率上升",
+         "opened_by": "zhao", "at": "2026-03-02T09:00:00+08:00"},
+    )  # fmt: skip
+    (opened,) = ledger.world().reviews.values()
+    assert opened.matter == UUID(ledger.id("water")) and opened.conclusion is None
+    ledger.record(
+        {"act": "review.conclude", "review": "rev", "failed": True, "conclusion": "决策失误",
+         "responsible": [{"member": "li", "role": "分管负责人", "degree": "direct"}],
+         "at": "2026-03-03T09:00:00+08:00"},
+    )  # fmt: skip
+    (review,) = ledger.world().reviews.values()
+    assert review.opened_by == UUID(ledger.id("zhao")) and review.reason == "漏损率上升"
+    assert review.conclusion is not None and review.conclusion.failed
+    (held,) = review.conclusion.responsible
+    assert held.member == UUID(ledger.id("li")) and held.degree is Degree.DIRECT
+    assert held.reason == "" and review.conclusion.position > review.opened.position
 
 
 def test_a_payload_that_does_not_match_its_type_is_refused(ledger: CountyLedger) -> None:

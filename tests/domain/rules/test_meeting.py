@@ -1,12 +1,17 @@
 """Rules at the meeting: quorum, majority, item-by-item, recusal, chair-speaks-last,
-plenary-vote-method, non-decision-body. The chair answers, except for recusal (the member)."""
+defer-divided, plenary-vote-method, non-decision-body. The chair answers, except for recusal
+(the member)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
+from ledger.domain.rules.checks import RuleParameterError
+from ledger.domain.rules.engine import evaluate
 from ledger.domain.rules.finding import SubjectKind
-from tests.domain.rules.conftest import CountyLedger, county_rest, edited, without
+from tests.domain.rules.conftest import AS_OF, CountyLedger, county_rest, edited, without
 
 Acts = list[dict[str, Any]]
 MEMBERS = ("wang", "li", "zhang", "zhao", "zhou")
@@ -253,3 +258,66 @@ def test_non_decision_body_votes_on_a_major_matter(ledger: CountyLedger) -> None
 
 def test_non_decision_body_that_only_discusses_is_compliant(ledger: CountyLedger) -> None:
     assert ledger.clean("non-decision-body", preparatory_meeting(votes=False))
+
+
+def divided(*, announce: str = "rejected", reasons: str = "") -> Acts:
+    """Two of the four present disagree, two agree, and the vote splits the same way: a tie,
+    put to the vote and announced (``announce``) with ``reasons``."""
+    acts = edited(county_rest(), "meeting.opinion", {"stance": "disagree"}, member="zhang")
+    acts = edited(acts, "meeting.opinion", {"stance": "disagree"}, member="zhou")
+    split = ballots("wang", "li") + ballots("zhang", "zhou", choice="against")
+    acts = edited(acts, "meeting.vote", {"for": 2, "against": 2, "ballots": split})
+    acts = edited(acts, "meeting.announce", {"outcome": announce, "reasons": reasons})
+    return without(acts, "matter.assign")
+
+
+def test_defer_divided_a_tie_put_to_the_vote(ledger: CountyLedger) -> None:
+    found = ledger.found("defer-divided", divided())
+    assert found.subject_kind is SubjectKind.MATTER and found.subject_id == ledger.id("water")
+    assert found.responsible == ledger.id("wang")  # the chair
+    assert "views stated 2 agree, 2 disagree of 4; votes 2 for, 2 against of 4" in found.message
+    assert "意见分歧较大" in found.message_zh and "未暂缓作出决定" in found.message_zh
+
+
+def test_defer_divided_views_split_though_the_vote_is_not(ledger: CountyLedger) -> None:
+    """Secret ballot, 3 for and 1 against: the vote is not split within 1/10, but the views
+    stated (2 against 2) were."""
+    acts = edited(county_rest(), "meeting.opinion", {"stance": "disagree"}, member="zhang")
+    acts = edited(acts, "meeting.opinion", {"stance": "disagree"}, member="zhou")
+    secret = {"method": "secret_ballot", "for": 3, "against": 1, "ballots": []}
+    found = ledger.found("defer-divided", edited(acts, "meeting.vote", secret))
+    assert "views stated 2 agree, 2 disagree of 4;" in found.message
+    assert "votes" not in found.message
+
+
+def test_defer_divided_margin_is_a_parameter(ledger: CountyLedger) -> None:
+    """One of four disagrees: 3 against 1 is no split within 1/10 of 4, but is within 1/2."""
+    acts = edited(county_rest(), "meeting.opinion", {"stance": "disagree"}, member="zhou")
+    ledger.record_promptly(acts)
+    world = ledger.world()
+    assert evaluate(world, {}, AS_OF, ["defer-divided"]) == []
+    wide = evaluate(world, {"defer-divided": {"margin": "1/2"}}, AS_OF, ["defer-divided"])
+    assert [f.rule for f in wide] == ["defer-divided"] and "margin 1/2" in wide[0].message
+    with pytest.raises(RuleParameterError, match=r"'margin' must be a fraction from 0 to 1"):
+        evaluate(world, {"defer-divided": {"margin": "2"}}, AS_OF, ["defer-divided"])
+
+
+def test_defer_divided_item_deferred_is_compliant(ledger: CountyLedger) -> None:
+    acts = [a for a in divided() if a["act"] not in ("meeting.vote", "meeting.announce")]
+    defer = {
+        "act": "meeting.defer",
+        "meeting": "m1",
+        "item": "water",
+        "reason": "意见分歧较大，暂缓作出决定",
+        "at": "2026-02-24T09:40:00+08:00",
+    }
+    assert ledger.clean("defer-divided", [*acts, defer])
+
+
+def test_defer_divided_decided_with_reasons_is_compliant(ledger: CountyLedger) -> None:
+    acts = divided(reasons="汛期临近，供水安全刻不容缓，按多数意见先行实施方案一")
+    assert ledger.clean("defer-divided", acts)
+
+
+def test_defer_divided_unanimous_vote_is_compliant(ledger: CountyLedger) -> None:
+    assert ledger.clean("defer-divided", county_rest())

@@ -1,7 +1,7 @@
-"""Preparation rules: alternatives, expert-review, risk-assessment, public-notice,
-public-comment-period, cross-portfolio, legality-review. The member in charge answers for each;
-the example's water-supply matter (major, technical, touching the public) is compliant, and each
-breach takes one act away from it or changes one field."""
+"""Preparation rules: alternatives, research, wide-consultation, expert-review, risk-assessment,
+public-notice, public-comment-period, cross-portfolio, legality-review. The member in charge
+answers for each; the example's water-supply matter (major, technical, touching the public) is
+compliant, and each breach takes one act away from it or changes one field."""
 
 from __future__ import annotations
 
@@ -149,3 +149,69 @@ def test_legality_review_missing_for_major_matter(ledger: CountyLedger) -> None:
 
 def test_legality_review_on_record_is_compliant(ledger: CountyLedger) -> None:
     assert ledger.clean("legality-review", county_rest())
+
+
+def test_research_missing_when_the_matter_is_proposed(ledger: CountyLedger) -> None:
+    found = ledger.found("research", without(county_rest(), "matter.research"))
+    assert_on_water(ledger, found)
+    assert "proposed on 2026-02-17 with no research" in found.message
+    assert "2026-02-17提出议题，此前没有调查研究的记录" in found.message_zh
+    assert found.when.isoformat() == "2026-02-17T01:00:00+00:00"
+
+
+def test_research_after_the_proposal_does_not_count(ledger: CountyLedger) -> None:
+    late = {"at": "2026-02-17T16:00:00+08:00"}
+    found = ledger.found("research", edited(county_rest(), "matter.research", late))
+    assert "proposed on 2026-02-17" in found.message
+
+
+def test_research_missing_on_a_matter_put_on_the_agenda_unproposed(
+    ledger: CountyLedger,
+) -> None:
+    acts = without(without(county_rest(), "matter.research"), "matter.propose")
+    found = ledger.found("research", acts)
+    assert "approved for the agenda on 2026-02-18" in found.message
+    assert "审定议题" in found.message_zh
+
+
+def test_research_before_the_proposal_is_compliant(ledger: CountyLedger) -> None:
+    assert ledger.clean("research", county_rest())
+
+
+def touching_two_areas() -> list[dict[str, object]]:
+    """The water matter also touches finance: two areas, so several departments."""
+    return edited(county_rest(), "matter.open", {"areas": ["government", "finance"]})
+
+
+DEPARTMENTS = {
+    "act": "matter.consult",
+    "matter": "water",
+    "kind": "department",
+    "party": "县水务局、县财政局",
+    "outcome": "无不同意见",
+    "at": "2026-02-16T15:00:00+08:00",
+}
+
+
+def test_wide_consultation_missing_for_a_matter_of_two_areas(ledger: CountyLedger) -> None:
+    found = ledger.found("wide-consultation", touching_two_areas())
+    assert_on_water(ledger, found)
+    assert "touching 2 areas (government, finance)" in found.message
+    assert "approved for the agenda on 2026-02-18" in found.message
+    assert "未征求相关部门和单位的意见" in found.message_zh
+
+
+def test_wide_consultation_after_approval_is_too_late(ledger: CountyLedger) -> None:
+    late = {**DEPARTMENTS, "at": "2026-02-19T10:00:00+08:00"}
+    assert_on_water(ledger, ledger.found("wide-consultation", [*touching_two_areas(), late]))
+
+
+def test_wide_consultation_of_the_departments_is_compliant(ledger: CountyLedger) -> None:
+    assert ledger.clean("wide-consultation", [*touching_two_areas(), DEPARTMENTS])
+
+
+def test_wide_consultation_not_asked_of_a_matter_of_one_area(ledger: CountyLedger) -> None:
+    """The example's matter touches one area (government), the same written twice counting
+    once, and consulted no department: not a matter of several departments."""
+    acts = edited(county_rest(), "matter.open", {"areas": ["government", "Government"]})
+    assert ledger.clean("wide-consultation", acts)

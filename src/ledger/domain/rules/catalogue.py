@@ -45,6 +45,24 @@ RULES: tuple[Rule, ...] = (
         {"minimum": 2},
     ),
     Rule(
+        "research",
+        "Research before an item is proposed",
+        "提出议题前必须深入开展调查研究",
+        f"{SEED}, supporting systems 1 (调查研究制度)",
+        "A matter has research on record by the time it is first put forward: proposed, "
+        "approved for the agenda, placed on a meeting's agenda or decided.",
+    ),
+    Rule(
+        "wide-consultation",
+        "Opinions of the departments concerned",
+        "征求相关部门和单位的意见",
+        f"{SEED}, supporting systems 1 (调查研究制度) and 2 (咨询制度)",
+        "A matter touching at least `minimum_areas` areas has the opinions of departments "
+        "(a consultation of kind department, or a wide consultation) on record by the time it "
+        "is put on the agenda: approved for it, placed on a meeting's agenda or decided.",
+        {"minimum_areas": 2},
+    ),
+    Rule(
         "expert-review",
         "Expert review of a professional or technical matter",
         "专家论证",
@@ -103,6 +121,14 @@ RULES: tuple[Rule, ...] = (
         "Members were notified, with the materials, at least `standing_committee_days` (standing "
         "committee) or `plenary_days` (plenary) calendar days before the meeting opened.",
         {"standing_committee_days": 2, "plenary_days": 5},
+    ),
+    Rule(
+        "notice-materials",
+        "Meeting materials delivered with the notice",
+        "送达会议有关材料",
+        f"{SEED}, standing committee procedure 2; plenary procedure",
+        "A plenary or standing committee meeting with items on its agenda, noticed before it "
+        "opened, had the meeting materials delivered by a notice sent before it opened.",
     ),
     Rule(
         "quorum",
@@ -219,6 +245,16 @@ RULES: tuple[Rule, ...] = (
         "announced result goes against the majority of views stated, reasons are on record.",
     ),
     Rule(
+        "defer-divided",
+        "A sharply divided item is deferred",
+        "意见分歧较大的暂缓作出决定",
+        REGS_LOCAL,
+        "An item on which the views stated or the votes cast are split within `margin` (a "
+        "share of those who stated a view or cast a ballot; 0 for a tie only) is deferred, not "
+        "put to the vote, unless the announcement of its result gives reasons.",
+        {"margin": "1/10"},
+    ),
+    Rule(
         "legality-review",
         "Legality review before deliberation",
         "合法性审查",
@@ -239,6 +275,14 @@ RULES: tuple[Rule, ...] = (
         REGS_LOCAL,
         "Reconsidering a decision on cadres is agreed by more than half of the body's members.",
         {"share": "1/2", "strict": True},
+    ),
+    Rule(
+        "dissent-responsibility",
+        "Dissent on the record reduces responsibility",
+        "表示异议的减轻或免除责任",
+        f"{REGS_LOCAL}; {SEED}, supporting systems 4 (决策失误责任追究制度)",
+        "An accountability review that holds a member who dissented on the decision responsible "
+        "at a full degree, or no lighter than a member who voted for it, states a reason.",
     ),
 )
 

@@ -13,6 +13,7 @@ import calendar as _gregorian
 import dataclasses
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
+from fractions import Fraction
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -20,9 +21,10 @@ from ledger.domain.body import BodyKind
 from ledger.domain.delegation import AGENDA_APPROVAL
 from ledger.domain.events import OFFICE
 from ledger.domain.matter import ConsultationKind, Outcome
-from ledger.domain.meeting import Stance, VoteMethod
+from ledger.domain.meeting import Choice, Stance, VoteMethod
 from ledger.domain.member import Post
 from ledger.domain.report import ReportKind
+from ledger.domain.review import Degree
 from ledger.domain.rules.calendar import (
     CHINA_TIME,
     end_of_day,
@@ -35,13 +37,18 @@ from ledger.domain.rules.facts import (
     DecisionFact,
     MatterFacts,
     MeetingFacts,
+    OpinionFact,
     Recorded,
+    ReviewFacts,
     RevocationFact,
+    VoteFact,
     World,
+    WrittenViewFact,
 )
 from ledger.domain.rules.finding import Finding, SubjectKind, responsible
 from ledger.domain.rules.thresholds import Share
 from ledger.errors import InputError, zh_text
+from ledger.i18n import term
 
 Check = Callable[[World, Mapping[str, Any], datetime], list[Finding]]
 _R = TypeVar("_R", bound=Recorded)
@@ -107,6 +114,22 @@ class _Params:
             f"rule {self.rule}: parameter {name!r} must be true or false, got {value!r}",
             zh=f"规则 {self.rule}：参数 {name!r} 应为 true 或 false，收到的是 {value!r}",
         )
+
+    def fraction(self, name: str) -> Fraction:
+        """A fraction from 0 to 1, written like ``0``, ``1/10`` or ``0.1``."""
+        value = self._get(name)
+        try:
+            fraction = Fraction(str(value)) if not isinstance(value, bool) else None
+        except (ValueError, ZeroDivisionError):
+            fraction = None
+        if fraction is None or not 0 <= fraction <= 1:
+            raise RuleParameterError(
+                f"rule {self.rule}: parameter {name!r} must be a fraction from 0 to 1 "
+                f"(like 1/10), got {value!r}",
+                zh=f"规则 {self.rule}：参数 {name!r} 应为 0 到 1 之间的分数（如 1/10），"
+                f"收到的是 {value!r}",
+            )
+        return fraction
 
     def share(self, name: str, strict: str) -> Share:
         try:
@@ -457,6 +480,114 @@ def check_cross_portfolio(
     return found
 
 
+def _placements(world: World) -> dict[UUID, list[tuple[Recorded, str]]]:
+    """For each matter, the acts that placed it on a meeting's agenda (the meeting called with
+    it, or the item added), each with the meeting's title."""
+    placed: dict[UUID, list[tuple[Recorded, str]]] = {}
+    for meeting in world.meetings.values():
+        added = {a.matter: a for a in meeting.items_added}
+        for item in meeting.agenda:
+            act = added.get(item, meeting.scheduled)
+            placed.setdefault(item, []).append((act, meeting.title))
+    return placed
+
+
+def _put_forward(
+    matter: MatterFacts,
+    placements: Iterable[tuple[Recorded, str]],
+    *,
+    proposal: bool,
+) -> tuple[Recorded, str, str] | None:
+    """The first act (by claimed time) that put the matter forward, with what it was in
+    English and Chinese: proposed (with ``proposal``), approved for the agenda, placed on a
+    meeting's agenda, or decided. None while none has happened."""
+    acts: list[tuple[Recorded, str, str]] = [
+        *((a, "proposed", "提出议题") for a in matter.proposals[:1] if proposal),
+        *((a, "approved for the agenda", "审定议题") for a in matter.approvals[:1]),
+        *(
+            (a, f"placed on the agenda of {title!r}", f"列入会议《{title}》议程")
+            for a, title in placements
+        ),
+        *((a, "decided", "作出决策") for a in matter.decisions[:1]),
+    ]
+    return min(acts, key=lambda x: (x[0].occurred_at, x[0].position), default=None)
+
+
+@_check("research")
+def check_research(world: World, params: Mapping[str, Any], as_of: datetime) -> list[Finding]:
+    """Rule ``research`` (提出议题前必须深入开展调查研究): a matter has research on record
+    (``matter.research_recorded``) by the time it is first put forward: proposed, approved for
+    the agenda, placed on a meeting's agenda or decided, whichever happened first. Research
+    after that does not cure it. Answerable: the member in charge."""
+    placements = _placements(world)
+    found = []
+    for matter in world.matters.values():
+        first = _put_forward(matter, placements.get(matter.id, ()), proposal=True)
+        if first is None:
+            continue
+        act, what, what_zh = first
+        if _by(matter.research, act.occurred_at):
+            continue
+        found.append(
+            _finding(
+                "research",
+                SubjectKind.MATTER,
+                matter.id,
+                (matter.opened.position, act.position),
+                str(matter.in_charge),
+                matter.body,
+                f"matter {matter.title!r} was {what} on {_day(act.occurred_at)} with no research "
+                "on record",
+                f"事项《{matter.title}》于{_day(act.occurred_at)}{what_zh}，此前没有调查研究的记录",
+                act.occurred_at,
+            )
+        )
+    return found
+
+
+@_check("wide-consultation")
+def check_wide_consultation(
+    world: World, params: Mapping[str, Any], as_of: datetime
+) -> list[Finding]:
+    """Rule ``wide-consultation``: a matter whose ``areas`` name at least ``minimum_areas``
+    distinct areas (compared without regard to case) concerns several departments, and has
+    their opinions on record, a consultation of kind ``department`` or ``wide``, by the time
+    it is first put on the agenda: approved for it, placed on a meeting's agenda or decided.
+    Which department answered for which area is not judged: the record names both in free
+    text. Answerable: the member in charge."""
+    minimum = _Params("wide-consultation", params).number("minimum_areas")
+    kinds = (ConsultationKind.DEPARTMENT, ConsultationKind.WIDE)
+    placements = _placements(world)
+    found = []
+    for matter in world.matters.values():
+        areas = list(dict.fromkeys(a.casefold() for a in matter.areas))
+        if len(areas) < minimum:
+            continue
+        first = _put_forward(matter, placements.get(matter.id, ()), proposal=False)
+        if first is None:
+            continue
+        act, what, what_zh = first
+        if _by(matter.consulted(*kinds), act.occurred_at):
+            continue
+        found.append(
+            _finding(
+                "wide-consultation",
+                SubjectKind.MATTER,
+                matter.id,
+                (matter.opened.position, act.position),
+                str(matter.in_charge),
+                matter.body,
+                f"matter {matter.title!r}, touching {len(areas)} areas "
+                f"({', '.join(matter.areas)}), was {what} on {_day(act.occurred_at)} with no "
+                "opinion of the departments concerned on record",
+                f"事项《{matter.title}》涉及{'、'.join(matter.areas)}共{len(areas)}个方面，"
+                f"于{_day(act.occurred_at)}{what_zh}，此前未征求相关部门和单位的意见",
+                act.occurred_at,
+            )
+        )
+    return found
+
+
 @_check("legality-review")
 def check_legality_review(
     world: World, params: Mapping[str, Any], as_of: datetime
@@ -591,6 +722,44 @@ def check_notice_period(world: World, params: Mapping[str, Any], as_of: datetime
                 meeting.body,
                 message,
                 message_zh,
+                opened,
+            )
+        )
+    return found
+
+
+@_check("notice-materials")
+def check_notice_materials(
+    world: World, params: Mapping[str, Any], as_of: datetime
+) -> list[Finding]:
+    """Rule ``notice-materials`` (送达会议有关材料): an opened plenary or standing committee
+    meeting with items on its agenda, noticed before it opened, had materials delivered by at
+    least one of those notices (a notice naming at least one material digest). A meeting with
+    no notice at all is rule ``notice-period``'s finding, not this one's. Who received which
+    materials is not on the record, so each member's delivery is not judged. Answerable: the
+    secretary-general when the meeting opened, else ``office``."""
+    found = []
+    for meeting in _deciding_meetings(world):
+        opening = meeting.opening
+        if opening is None or not meeting.agenda:
+            continue
+        notices = [n for n in meeting.notices if n.sent_at <= opening.opened_at]
+        if not notices or any(n.materials for n in notices):
+            continue
+        opened = opening.opened_at
+        found.append(
+            _finding(
+                "notice-materials",
+                SubjectKind.MEETING,
+                meeting.id,
+                (opening.position, *(n.position for n in notices)),
+                _holder(world, Post.SECRETARY_GENERAL, opened),
+                meeting.body,
+                f"meeting {meeting.title!r} opened on {_day(opened)} with "
+                f"{len(meeting.agenda)} item(s) on its agenda; its {len(notices)} notice(s) "
+                "delivered no meeting materials",
+                f"会议《{meeting.title}》于{_day(opened)}召开，议程有{len(meeting.agenda)}个议题，"
+                "会前通知未送达会议有关材料",
                 opened,
             )
         )
@@ -881,6 +1050,71 @@ def _against_majority(world: World, meeting: MeetingFacts, item: UUID) -> list[F
             announcement.occurred_at,
         )
     ]
+
+
+def _divided(one: int, other: int, base: int, margin: Fraction) -> bool:
+    """Both sides taken, and the difference between them within ``margin`` of ``base``."""
+    return one > 0 and other > 0 and abs(one - other) <= margin * base
+
+
+@_check("defer-divided")
+def check_defer_divided(world: World, params: Mapping[str, Any], as_of: datetime) -> list[Finding]:
+    """Rule ``defer-divided`` (意见分歧较大的暂缓作出决定), at plenary and standing committee
+    meetings: an item put to the vote there was not sharply divided. It is sharply divided
+    when, with someone on each side, the difference between the sides is within ``margin`` of
+    those counted: in the views stated there (each member's last view, ``agree`` against
+    ``disagree``, of every member who stated one), or in the vote (votes for against votes
+    against, of the ballots cast). ``margin`` 0 means a tie only. The announcement of the
+    result may give reasons (the regulations let the majority view be carried out where
+    urgency demands it); then there is no finding. Each item a vote decided (a bundled vote
+    decides several) is judged. Answerable: the chair."""
+    margin = _Params("defer-divided", params).fraction("margin")
+    found = []
+    for meeting in _deciding_meetings(world):
+        for vote, item in ((v, i) for v in meeting.votes for i in v.items):
+            on = meeting.on(item)
+            if any(a.reasons.strip() for a in on.announcements):
+                continue
+            views = {o.member: o.stance for o in on.opinions}
+            agree = sum(1 for s in views.values() if s is Stance.AGREE)
+            disagree = sum(1 for s in views.values() if s is Stance.DISAGREE)
+            split: list[tuple[str, str]] = []
+            if _divided(agree, disagree, len(views), margin):
+                split.append(
+                    (
+                        f"views stated {agree} agree, {disagree} disagree of {len(views)}",
+                        f"{len(views)}人表态，同意{agree}人、不同意{disagree}人",
+                    )
+                )
+            if _divided(vote.votes_for, vote.votes_against, vote.ballots_cast, margin):
+                split.append(
+                    (
+                        f"votes {vote.votes_for} for, {vote.votes_against} against of "
+                        f"{vote.ballots_cast}",
+                        f"投票{vote.ballots_cast}张，赞成{vote.votes_for}票、"
+                        f"反对{vote.votes_against}票",
+                    )
+                )
+            if not split:
+                continue
+            title = _title(world, item)
+            found.append(
+                _finding(
+                    "defer-divided",
+                    SubjectKind.MATTER,
+                    item,
+                    (vote.position, *(o.position for o in on.opinions)),
+                    str(meeting.chair),
+                    meeting.body,
+                    f"{title!r} was put to the vote at {meeting.title!r} although views were "
+                    f"sharply divided ({'; '.join(x[0] for x in split)}; margin {margin}); "
+                    "it should have been deferred",
+                    f"会议《{meeting.title}》上对事项《{title}》意见分歧较大"
+                    f"（{'；'.join(x[1] for x in split)}），未暂缓作出决定而付诸表决",
+                    vote.occurred_at,
+                )
+            )
+    return found
 
 
 @_check("plenary-vote-method")
@@ -1185,6 +1419,105 @@ def check_reconsideration(
                     r.occurred_at,
                 )
             )
+    return found
+
+
+_LIGHT = (Degree.WAIVED, Degree.REDUCED)
+"""The degrees lighter than full responsibility, lightest first; every other degree (direct,
+leading, important, or any added later) is full."""
+
+
+def _lightness(degree: Degree) -> int:
+    """0 waived, 1 reduced, 2 any full degree."""
+    return _LIGHT.index(degree) if degree in _LIGHT else len(_LIGHT)
+
+
+def _sides(meeting: MeetingFacts, item: UUID) -> dict[UUID, tuple[bool, Recorded]]:
+    """Who dissented (True) and who supported (False) the item at the meeting, with the act
+    that shows it: a member's ballot where the vote names it (``against`` / ``for``); else
+    their last stated view, else their written view (``disagree`` / ``agree``)."""
+    sides: dict[UUID, tuple[bool, Recorded]] = {}
+    views: list[OpinionFact | WrittenViewFact] = [*meeting.written_views, *meeting.opinions]
+    for view in (v for v in views if v.item == item):  # a stated view overrides a written one
+        if view.stance in (Stance.AGREE, Stance.DISAGREE):
+            sides[view.member] = (view.stance is Stance.DISAGREE, view)
+        else:
+            sides.pop(view.member, None)
+    for vote in meeting.on(item).votes:
+        for ballot in vote.ballots:
+            if ballot.choice is Choice.ABSTAIN:
+                sides.pop(ballot.member, None)
+            else:
+                sides[ballot.member] = (ballot.choice is Choice.AGAINST, vote)
+    return sides
+
+
+@_check("dissent-responsibility")
+def check_dissent_responsibility(
+    world: World, params: Mapping[str, Any], as_of: datetime
+) -> list[Finding]:
+    """Rule ``dissent-responsibility``: a concluded accountability review holds a member who
+    dissented on the decision reviewed (the matter's last decision before the review opened,
+    at the meeting that made it) no heavier than the regulations allow, unless it states a
+    reason for that member: a dissenter held at a full degree is a finding, and so is one
+    held ``reduced`` while a member who supported the decision is held ``reduced`` or
+    ``waived`` in the same review. ``waived`` is never a finding. Answerable: the member who
+    opened the review."""
+    found = []
+    for review in world.reviews.values():
+        found += _review_dissent(world, review)
+    return found
+
+
+def _review_dissent(world: World, review: ReviewFacts) -> list[Finding]:
+    conclusion = review.conclusion
+    matter = world.matters.get(review.matter)
+    if conclusion is None or matter is None:
+        return []
+    decided = [d for d in matter.decisions if d.occurred_at <= review.opened.occurred_at]
+    meeting = world.meetings.get(decided[-1].meeting) if decided else None
+    if meeting is None:
+        return []
+    decision = decided[-1]
+    sides = _sides(meeting, matter.id)
+    held = {r.member: r for r in conclusion.responsible}
+    supporters = [r for m, r in held.items() if m in sides and not sides[m][0]]
+    lightest = min((_lightness(r.degree) for r in supporters), default=None)
+    found = []
+    for member, (dissented, shown) in sides.items():
+        r = held.get(member)
+        if not dissented or r is None or r.reason.strip() or r.degree is Degree.WAIVED:
+            continue
+        level = _lightness(r.degree)
+        if level < len(_LIGHT) and (lightest is None or level < lightest):
+            continue
+        name, degree_zh = _name(world, member), term("zh", "degree", r.degree.value)
+        how, how_zh = (
+            ("voted against", "投了反对票")
+            if isinstance(shown, VoteFact)
+            else ("stated disagreement", "表示不同意")
+        )
+        than, than_zh = ("", "")
+        if level < len(_LIGHT):
+            than = ", no lighter than a member who supported the decision"
+            than_zh = "，不轻于支持该决策的成员"
+        found.append(
+            _finding(
+                "dissent-responsibility",
+                SubjectKind.MATTER,
+                matter.id,
+                (decision.position, shown.position, conclusion.position),
+                str(review.opened_by),
+                decision.body,
+                f"the review of matter {matter.title!r} holds {name}, who {how} at "
+                f"{meeting.title!r}, at {r.degree.value} responsibility{than}, with no reason "
+                "stated; dissent on the record reduces or waives responsibility",
+                f"对事项《{matter.title}》的决策失误责任追究将{name}的责任认定为“{degree_zh}”"
+                f"{than_zh}，但其在会议《{meeting.title}》上{how_zh}，且未说明理由；"
+                "对决策表示异议的应当减轻或免除责任",
+                conclusion.occurred_at,
+            )
+        )
     return found
 
 

@@ -24,6 +24,7 @@ from ledger.domain.matter import ConsultationKind, DecisionBasis, Outcome
 from ledger.domain.meeting import Choice, Stance, VoteMethod
 from ledger.domain.member import Post
 from ledger.domain.report import ReportKind
+from ledger.domain.review import Degree
 from ledger.domain.rules.calendar import CalendarKind, WorkingCalendar, YearCalendar, local_date
 
 
@@ -604,6 +605,39 @@ class CorrectionFact(Recorded):
     correction: str
 
 
+# --- accountability reviews ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class ResponsibilityFact:
+    """One person held responsible by a review, at a degree, with the review's reason."""
+
+    member: UUID
+    role: str
+    degree: Degree
+    reason: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReviewConclusionFact(Recorded):
+    """A review's conclusion: whether the decision failed, and who is responsible how far."""
+
+    failed: bool
+    responsible: tuple[ResponsibilityFact, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReviewFacts:
+    """An accountability review (决策失误责任追究) of a matter's decision, and its conclusion."""
+
+    id: UUID
+    opened: Recorded
+    matter: UUID
+    reason: str
+    opened_by: UUID
+    conclusion: ReviewConclusionFact | None = None
+
+
 # --- the world ----------------------------------------------------------------------------------
 
 
@@ -618,6 +652,7 @@ class World:
     emergencies: Mapping[UUID, EmergencyFacts] = field(default_factory=dict)
     reports: tuple[ReportFact, ...] = ()
     delegations: Mapping[UUID, DelegationFacts] = field(default_factory=dict)
+    reviews: Mapping[UUID, ReviewFacts] = field(default_factory=dict)
     rule_sets: tuple[RuleSetFact, ...] = ()
     calendars: tuple[CalendarFact, ...] = ()
     transcriptions: tuple[TranscriptionFact, ...] = ()
