@@ -25,7 +25,11 @@ def test_minutes_deadline_missed(ledger: CountyLedger) -> None:
     found = ledger.found("minutes-deadline", late)
     assert found.subject_kind is SubjectKind.MEETING and found.subject_id == ledger.id("m1")
     assert found.responsible == ledger.id("zhou")  # the secretary-general
-    assert "due by 2026-02-27" in found.message and "2026-02-28" in found.message
+    assert "by 27 February 2026 (inclusive)" in found.message
+    assert "issued on 28 February 2026" in found.message
+    assert (
+        "期限至2026年2月27日（含）" in found.message_zh and "2026年2月28日印发" in found.message_zh
+    )
     assert found.when == moment("2026-02-28T00:00:00+08:00")
 
 
@@ -64,7 +68,8 @@ def test_implementation_deadline_missed(ledger: CountyLedger) -> None:
     found = ledger.found("implementation-deadline", acts)
     assert found.subject_kind is SubjectKind.MATTER and found.subject_id == ledger.id("water")
     assert found.responsible == ledger.id("li")  # the assignee
-    assert "not completed by 2026-02-28" in found.message
+    assert "not completed by 28 February 2026 (inclusive)" in found.message
+    assert "未按期完成，期限至2026年2月28日（含）" in found.message_zh
 
 
 def test_implementation_completed_on_time_is_compliant(ledger: CountyLedger) -> None:

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import calendar as _gregorian
 from collections.abc import Callable, Iterable, Mapping
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 from uuid import UUID
 
+from ledger.beijing_time import Lang, say_date, say_time
 from ledger.domain.body import BodyKind
 from ledger.domain.delegation import AGENDA_APPROVAL
 from ledger.domain.events import OFFICE
@@ -191,8 +192,14 @@ def _by(acts: Iterable[_R], moment: datetime) -> list[_R]:
     return [a for a in acts if a.occurred_at <= moment]
 
 
-def _day(moment: datetime) -> str:
-    return local_date(moment).isoformat()
+def _day(moment: datetime, lang: Lang = "en") -> str:
+    """The Beijing day of ``moment`` as a person reads it (``beijing_time.say_date``)."""
+    return say_date(lang, local_date(moment))
+
+
+def _by_day(day: date, lang: Lang = "en") -> str:
+    """A deadline day, said inclusively: the rules count the day itself as in time."""
+    return say_date(lang, day, deadline=True)
 
 
 def _share_zh(share: Share) -> str:
@@ -227,7 +234,8 @@ def _missing_preparation(
         decision.body,
         f"matter {matter.title!r} was decided on {_day(decision.occurred_at)} with no {what} "
         f"on record {before}".rstrip(),
-        f"事项《{matter.title}》于{_day(decision.occurred_at)}作出决策，{before_zh}没有{what_zh}",
+        f"事项《{matter.title}》于{_day(decision.occurred_at, 'zh')}作出决策，"
+        f"{before_zh}没有{what_zh}",
         decision.occurred_at,
     )
 
@@ -571,7 +579,7 @@ def check_notice_period(world: World, params: Mapping[str, Any], as_of: datetime
         first = min(notices, key=lambda n: n.sent_at, default=None)
         if first is None:
             message = f"meeting {meeting.title!r} opened on {_day(opened)} without notice"
-            message_zh = f"会议《{meeting.title}》（{_day(opened)}）未提前通知"
+            message_zh = f"会议《{meeting.title}》（{_day(opened, 'zh')}）未提前通知"
         else:
             gap = (local_date(opened) - local_date(first.sent_at)).days
             if gap >= days:
@@ -994,7 +1002,7 @@ def check_minutes_deadline(
             continue
         if issued:
             late_en = f"they were issued on {_day(issued[0].issued_at)}"
-            late_zh = f"实际于{_day(issued[0].issued_at)}印发"
+            late_zh = f"实际于{_day(issued[0].issued_at, 'zh')}印发"
         else:
             late_en, late_zh = "none are on record", "至今未印发"
         found.append(
@@ -1006,9 +1014,9 @@ def check_minutes_deadline(
                 _holder(world, Post.SECRETARY_GENERAL, closing.closed_at),
                 meeting.body,
                 f"the minutes of meeting {meeting.title!r} (closed {_day(closing.closed_at)}) "
-                f"were due by {deadline} ({days} working days); {late_en}",
-                f"会议《{meeting.title}》于{_day(closing.closed_at)}结束，会议纪要应于{deadline}"
-                f"（{days}个工作日内）印发，{late_zh}",
+                f"were due within {days} working days, {_by_day(deadline)}; {late_en}",
+                f"会议《{meeting.title}》于{_day(closing.closed_at, 'zh')}结束，会议纪要应在"
+                f"{days}个工作日内印发，期限{_by_day(deadline, 'zh')}，{late_zh}",
                 due,
             )
         )
@@ -1047,9 +1055,9 @@ def check_emergency_report(
                 None,
                 f"the emergency action taken by {_name(world, action.by)} on "
                 f"{_day(action.taken_at)} was not reported to the standing committee within "
-                f"{days} days (by {deadline})",
-                f"{_name(world, action.by)}于{_day(action.taken_at)}采取的临机处置，"
-                f"未在{days}日内（{deadline}前）向常委会报告",
+                f"{days} days, {_by_day(deadline)}",
+                f"{_name(world, action.by)}于{_day(action.taken_at, 'zh')}采取的临机处置，"
+                f"未在{days}日内向常委会报告，期限{_by_day(deadline, 'zh')}",
                 due,
             )
         )
@@ -1125,9 +1133,9 @@ def check_implementation_deadline(
                     str(task.to),
                     matter.body,
                     f"the task {task.task!r} on matter {matter.title!r}, given to "
-                    f"{_name(world, task.to)}, was not completed by {task.deadline}",
+                    f"{_name(world, task.to)}, was not completed {_by_day(task.deadline)}",
                     f"事项《{matter.title}》的落实任务“{task.task}”（{_name(world, task.to)}）"
-                    f"未在{task.deadline}前完成",
+                    f"未按期完成，期限{_by_day(task.deadline, 'zh')}",
                     due,
                 )
             )
@@ -1226,7 +1234,8 @@ def check_duty_report(world: World, params: Mapping[str, Any], as_of: datetime) 
                     body.id,
                     f"{name}, on {body.name} since {_day(since)}, has made no duty report to the "
                     f"plenary since {_day(start)}; one is due every {months} months",
-                    f"{name}自{_day(since)}起任{body.name}成员，{_day(start)}以来未向全委会述职，"
+                    f"{name}自{_day(since, 'zh')}起任{body.name}成员，{_day(start, 'zh')}以来"
+                    "未向全委会述职，"
                     f"应每{months}个月述职一次",
                     due,
                 )
@@ -1327,7 +1336,7 @@ def check_late_record(world: World, params: Mapping[str, Any], as_of: datetime) 
                 None,
                 f"event {event.position} ({event.type}) occurred {_stamp(event.occurred_at)} and "
                 f"was recorded {late} later; at most {hours} hours are allowed",
-                f"第{event.position}号事件（{event.type}）发生于{_stamp(event.occurred_at)}，"
+                f"第{event.position}号事件发生于{_stamp(event.occurred_at, 'zh')}，"
                 f"{late_zh}后才记录，超过{hours}小时",
                 event.occurred_at + limit,
             )
@@ -1335,5 +1344,5 @@ def check_late_record(world: World, params: Mapping[str, Any], as_of: datetime) 
     return found
 
 
-def _stamp(moment: datetime) -> str:
-    return moment.astimezone(CHINA_TIME).strftime("%Y-%m-%d %H:%M")
+def _stamp(moment: datetime, lang: Lang = "en") -> str:
+    return say_time(lang, moment)
