@@ -274,6 +274,20 @@ CATALOGUE: Final[Mapping[str, Text]] = {
         "read index rebuilt from {events} events in {seconds:.1f} s",
         "读索引已由 {events} 个事件重建，用时 {seconds:.1f} 秒",
     ),
+    # --- demo (cli/demo.py) ----------------------------------------------------------------------
+    "demo.built": Text(
+        "demo ledger built in {directory} in {seconds:.1f} s: {events:,} events, {members} "
+        "members, {meetings} meetings, {matters} matters, {decisions} decisions, {keys} keys",
+        "演示台账已建于 {directory}，用时 {seconds:.1f} 秒：{events:,} 个事件，{members} 名委员，"
+        "{meetings} 次会议，{matters} 个议题，{decisions} 项决策，{keys} 个密钥",
+    ),
+    "demo.findings": Text("findings as of {as_of}: {count}", "截至 {as_of} 发现的问题：{count} 个"),
+    "demo.unencrypted": Text(
+        "warning: demo keys are stored unencrypted", "警告：演示密钥未加密存储"
+    ),
+    "demo.verify_ok": Text("verify:  ok", "核验：  无误"),
+    "demo.verify_failed": Text("verify:  FAILED", "核验：  失败"),
+    "demo.try_next": Text("Try next:", "接下来可以试试："),
     # --- migrate (cli/migrate.py) ---------------------------------------------------------------
     "migrate.progress": Text("copying and verifying", "正在复制并核验"),
     "migrate.done": Text(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import zipfile
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -284,3 +285,46 @@ def test_every_rule_is_named_by_its_chinese_title_in_chinese() -> None:
     for rule in RULES:
         assert vocabulary.rule("zh", rule.id) == rule.title_zh
         assert vocabulary.rule("en", rule.id) == rule.id
+
+
+# --- pages ----------------------------------------------------------------------------------
+
+
+def _page_text(html: str) -> str:
+    """A page's text as a person reads it: no tags, no style sheet."""
+    html = re.sub(r"<style>.*?</style>", "", html, flags=re.DOTALL)
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+def _assert_reads_as_people_say_it(text: str, where: str) -> None:
+    for event_type in EVENT_TYPES:
+        assert event_type not in text, (where, event_type)
+    for rule in RULES:
+        assert not re.search(rf"(?<![\w-]){re.escape(rule.id)}(?![\w-])", text), (where, rule.id)
+    assert not ISO_TIME.search(text), (where, ISO_TIME.search(text))
+
+
+def test_chinese_pages_of_a_trace_and_of_an_export_read_as_people_say_it(
+    demo: tuple[Path, dict[str, Any]], tmp_path: Path
+) -> None:
+    home, summary = demo
+    highlights = summary["highlights"]
+    for kind in ("failed", "changed", "preparatory"):
+        page = tmp_path / f"{kind}.html"
+        run(home, "--lang", "zh", "trace", highlights[kind], "--as-of", AS_OF, "--html", str(page))
+        text = _page_text(page.read_text(encoding="utf-8"))
+        _assert_reads_as_people_say_it(text, kind)
+        assert "（北京时间）" in text
+    failed = _page_text((tmp_path / "failed.html").read_text(encoding="utf-8"))
+    assert "县委副书记、县长" in failed and "主要领导责任" in failed
+    archive = tmp_path / "failed.zip"
+    run(home, "export", "--out", str(archive), "--matter", highlights["failed"])
+    with zipfile.ZipFile(archive) as z:
+        pages = {n: z.read(n).decode("utf-8") for n in z.namelist() if n.startswith("html/")}
+    for name, html in pages.items():
+        if name.endswith(".zh.html"):
+            _assert_reads_as_people_say_it(_page_text(html), name)
+    matter_zh = next(v for k, v in pages.items() if k.endswith(".zh.html") and "index" not in k)
+    matter_en = next(v for k, v in pages.items() if k.endswith(".en.html") and "index" not in k)
+    assert "常务副县长" in matter_zh and "记录截至" in matter_zh and "（北京时间）" in matter_zh
+    assert "executive deputy county head" in matter_en and "(Beijing time)" in matter_en
