@@ -522,30 +522,24 @@ CATALOGUE: Final[Mapping[str, Text]] = {
     # where the level changes the name, else ``post.<post>`` (vocabulary.posts).
     "post.county.secretary": Text("county Party secretary", "县委书记"),
     "post.city.secretary": Text("city Party secretary", "市委书记"),
-    "post.county.deputy_secretary": Text("deputy county Party secretary", "县委副书记"),
-    "post.city.deputy_secretary": Text("deputy city Party secretary", "市委副书记"),
+    "post.county.deputy_secretary": Text("deputy secretary", "县委副书记"),
+    "post.city.deputy_secretary": Text("deputy secretary", "市委副书记"),
     "post.county.head_of_government": Text("county head", "县长"),
     "post.city.head_of_government": Text("mayor", "市长"),
     "post.full_time_deputy_secretary": Text("full-time deputy secretary", "专职副书记"),
-    "post.county.discipline_secretary": Text(
-        "secretary of the county discipline inspection commission", "县纪委书记"
-    ),
-    "post.city.discipline_secretary": Text(
-        "secretary of the city discipline inspection commission", "市纪委书记"
-    ),
-    "post.organisation_head": Text("head of the organisation department", "组织部部长"),
-    "post.propaganda_head": Text("head of the propaganda department", "宣传部部长"),
-    "post.political_legal_secretary": Text(
-        "secretary of the political and legal affairs commission", "政法委书记"
-    ),
+    "post.county.discipline_secretary": Text("discipline inspection secretary", "县纪委书记"),
+    "post.city.discipline_secretary": Text("discipline inspection secretary", "市纪委书记"),
+    "post.organisation_head": Text("organisation head", "组织部部长"),
+    "post.propaganda_head": Text("propaganda head", "宣传部部长"),
+    "post.political_legal_secretary": Text("political-legal secretary", "政法委书记"),
     "post.secretary_general": Text("secretary-general", "秘书长"),
-    "post.united_front_head": Text("head of the united front department", "统战部部长"),
+    "post.united_front_head": Text("united front head", "统战部部长"),
     "post.county.executive_deputy_head": Text("executive deputy county head", "常务副县长"),
     "post.city.executive_deputy_head": Text("executive deputy mayor", "常务副市长"),
-    "post.county.standing_member": Text("member of the county standing committee", "县委常委"),
-    "post.city.standing_member": Text("member of the city standing committee", "市委常委"),
-    "post.county.member": Text("member of the county committee", "县委委员"),
-    "post.city.member": Text("member of the city committee", "市委委员"),
+    "post.county.standing_member": Text("standing committee member", "县委常委"),
+    "post.city.standing_member": Text("standing committee member", "市委常委"),
+    "post.county.member": Text("committee member", "县委委员"),
+    "post.city.member": Text("committee member", "市委委员"),
     "person.office": Text("office", "办公室"),
     # Event types as people name them (the type itself stays in JSON and the record format);
     # every type of ledger.domain.EVENT_TYPES has one (tests/test_i18n.py).

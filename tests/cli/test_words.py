@@ -175,7 +175,7 @@ def test_a_city_ledger_says_mayor(tmp_path: Path) -> None:
     chinese = run(home, "--lang", "zh", "person", "李明").stdout
     english = run(home, "--lang", "en", "person", "李明").stdout
     assert "市委副书记、市长、市委常委" in chinese and "县" not in chinese
-    assert "deputy city Party secretary, mayor" in english
+    assert "deputy secretary, mayor, standing committee member" in english
 
 
 def test_a_ledger_is_a_county_unless_told(tmp_path: Path) -> None:
