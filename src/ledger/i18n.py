@@ -129,6 +129,9 @@ CATALOGUE: Final[Mapping[str, Text]] = {
     "key_label.office key": Text("office key", "办公室密钥"),
     "key_label.checkpoint key": Text("checkpoint key", "检查点密钥"),
     # --- labels of key: value blocks -------------------------------------------------------
+    "field.level": Text("level", "层级"),
+    "level.county": Text("county committee", "县委"),
+    "level.city": Text("city committee", "市委"),
     "field.home": Text("home", "目录"),
     "field.store": Text("store", "存储"),
     "field.ledger_key": Text("ledger key", "台账密钥"),
@@ -148,7 +151,7 @@ CATALOGUE: Final[Mapping[str, Text]] = {
     "field.cosigned_at": Text("cosigned at", "见证签名时间"),
     # --- table headers -----------------------------------------------------------------------
     "col.position": Text("pos", "序号"),
-    "col.recorded": Text("recorded", "记录时间"),
+    "col.recorded": Text("recorded (Beijing time)", "记录时间（北京时间）"),
     "col.type": Text("type", "类型"),
     "col.actor": Text("actor", "行为人"),
     "col.signatures": Text("signed", "签名"),
@@ -162,7 +165,7 @@ CATALOGUE: Final[Mapping[str, Text]] = {
     "col.rule": Text("rule", "规则"),
     "col.rule_title": Text("title", "名称"),
     "col.parameters": Text("parameters", "参数"),
-    "col.when": Text("when", "时间"),
+    "col.when": Text("when (Beijing time)", "时间（北京时间）"),
     "col.subject": Text("subject", "对象"),
     "col.responsible": Text("responsible", "责任人"),
     "col.message": Text("message", "说明"),
@@ -320,12 +323,25 @@ CATALOGUE: Final[Mapping[str, Text]] = {
     "weekday.4": Text("Fri", "周五"),
     "weekday.5": Text("Sat", "周六"),
     "weekday.6": Text("Sun", "周日"),
-    "time.beijing": Text("{time} (Beijing time)", "{time}（北京时间）"),
     "rebuild.progress": Text("rebuilding the read index", "正在重建读索引"),
     "rebuild.done": Text(
         "read index rebuilt from {events} events in {seconds:.1f} s",
         "读索引已由 {events} 个事件重建，用时 {seconds:.1f} 秒",
     ),
+    # --- demo (cli/demo.py) ----------------------------------------------------------------------
+    "demo.built": Text(
+        "demo ledger built in {directory} in {seconds:.1f} s: {events:,} events, {members} "
+        "members, {meetings} meetings, {matters} matters, {decisions} decisions, {keys} keys",
+        "演示台账已建于 {directory}，用时 {seconds:.1f} 秒：{events:,} 个事件，{members} 名委员，"
+        "{meetings} 次会议，{matters} 个议题，{decisions} 项决策，{keys} 个密钥",
+    ),
+    "demo.findings": Text("findings as of {as_of}: {count}", "截至 {as_of} 发现的问题：{count} 个"),
+    "demo.unencrypted": Text(
+        "warning: demo keys are stored unencrypted", "警告：演示密钥未加密存储"
+    ),
+    "demo.verify_ok": Text("verify:  ok", "核验：  无误"),
+    "demo.verify_failed": Text("verify:  FAILED", "核验：  失败"),
+    "demo.try_next": Text("Try next:", "接下来可以试试："),
     # --- migrate (cli/migrate.py) ---------------------------------------------------------------
     "migrate.progress": Text("copying and verifying", "正在复制并核验"),
     "migrate.done": Text(
@@ -547,25 +563,94 @@ CATALOGUE: Final[Mapping[str, Text]] = {
     "consultation.public_notice": Text("public_notice", "公示"),
     "consultation.public_comment": Text("public_comment", "公开征求意见"),
     "consultation.legality_review": Text("legality_review", "合法性审查"),
+    # Degrees of responsibility (ledger.domain.review.Degree), in the terms of the Party's
+    # accountability regulations (中国共产党问责条例, 2019, art. 6) and disciplinary regulations
+    # (直接责任者).
     "degree.direct": Text("direct", "直接责任"),
-    "degree.leading": Text("leading", "领导责任"),
+    "degree.principal": Text("principal", "主要领导责任"),
     "degree.important": Text("important", "重要领导责任"),
-    "degree.reduced": Text("reduced", "从轻"),
-    "degree.waived": Text("waived", "免责"),
-    "post.secretary": Text("secretary", "书记"),
-    "post.deputy_secretary": Text("deputy_secretary", "副书记"),
-    "post.head_of_government": Text("head_of_government", "市(县)长"),
-    "post.full_time_deputy_secretary": Text("full_time_deputy_secretary", "专职副书记"),
-    "post.discipline_secretary": Text("discipline_secretary", "纪委书记"),
-    "post.organisation_head": Text("organisation_head", "组织部长"),
-    "post.propaganda_head": Text("propaganda_head", "宣传部长"),
-    "post.political_legal_secretary": Text("political_legal_secretary", "政法委书记"),
-    "post.secretary_general": Text("secretary_general", "秘书长"),
-    "post.united_front_head": Text("united_front_head", "统战部长"),
-    "post.executive_deputy_head": Text("executive_deputy_head", "常务副市长"),
-    "post.standing_member": Text("standing_member", "常委"),
-    "post.member": Text("member", "委员"),
+    "degree.reduced": Text("reduced", "从轻或者减轻问责"),
+    "degree.waived": Text("waived", "免予问责"),
+    # Posts (ledger.domain.member.Post), named by the ledger's level (ledger.domain.ledger.Level:
+    # a county says 县长 and 常务副县长, a city 市长 and 常务副市长): ``post.<level>.<post>``
+    # where the level changes the name, else ``post.<post>`` (vocabulary.posts).
+    "post.county.secretary": Text("county Party secretary", "县委书记"),
+    "post.city.secretary": Text("city Party secretary", "市委书记"),
+    "post.county.deputy_secretary": Text("deputy secretary", "县委副书记"),
+    "post.city.deputy_secretary": Text("deputy secretary", "市委副书记"),
+    "post.county.head_of_government": Text("county head", "县长"),
+    "post.city.head_of_government": Text("mayor", "市长"),
+    "post.full_time_deputy_secretary": Text("full-time deputy secretary", "专职副书记"),
+    "post.county.discipline_secretary": Text("discipline inspection secretary", "县纪委书记"),
+    "post.city.discipline_secretary": Text("discipline inspection secretary", "市纪委书记"),
+    "post.organisation_head": Text("organisation head", "组织部部长"),
+    "post.propaganda_head": Text("propaganda head", "宣传部部长"),
+    "post.political_legal_secretary": Text("political-legal secretary", "政法委书记"),
+    "post.secretary_general": Text("secretary-general", "秘书长"),
+    "post.united_front_head": Text("united front head", "统战部部长"),
+    "post.county.executive_deputy_head": Text("executive deputy county head", "常务副县长"),
+    "post.city.executive_deputy_head": Text("executive deputy mayor", "常务副市长"),
+    "post.county.standing_member": Text("standing committee member", "县委常委"),
+    "post.city.standing_member": Text("standing committee member", "市委常委"),
+    "post.county.member": Text("committee member", "县委委员"),
+    "post.city.member": Text("committee member", "市委委员"),
     "person.office": Text("office", "办公室"),
+    # Event types as people name them (the type itself stays in JSON and the record format);
+    # every type of ledger.domain.EVENT_TYPES has one (tests/test_i18n.py).
+    "event.ledger.initialised": Text("ledger created", "台账创建"),
+    "event.key.registered": Text("key registered", "密钥登记"),
+    "event.key.revoked": Text("key revoked", "密钥吊销"),
+    "event.member.registered": Text("member registered", "委员登记"),
+    "event.member.assigned": Text("posts and portfolio assigned", "职务和分工调整"),
+    "event.member.left": Text("member left", "委员离任"),
+    "event.body.established": Text("body established", "机构设立"),
+    "event.body.member_joined": Text("joined a body", "加入机构"),
+    "event.body.member_left": Text("left a body", "退出机构"),
+    "event.matter.opened": Text("matter opened", "议题立项"),
+    "event.matter.research_recorded": Text("research recorded", "调查研究"),
+    "event.matter.alternative_added": Text("alternative plan added", "备选方案"),
+    "event.matter.consulted": Text("consultation", "征求意见"),
+    "event.matter.cross_portfolio_consulted": Text("cross-portfolio consultation", "跨分工沟通"),
+    "event.matter.proposed": Text("matter proposed", "提出议题"),
+    "event.matter.coordinated": Text("matter coordinated", "协调议题"),
+    "event.matter.agenda_approved": Text("agenda approved", "确定议题"),
+    "event.matter.decided": Text("decision made", "作出决策"),
+    "event.matter.deferred": Text("matter deferred", "暂缓决策"),
+    "event.matter.assignment_made": Text("assignment made", "交办落实"),
+    "event.matter.progress_reported": Text("progress reported", "报告进展"),
+    "event.matter.supervision_checked": Text("supervision check", "督查"),
+    "event.matter.reconsideration_agreed": Text("reconsideration agreed", "同意复议"),
+    "event.matter.changed": Text("decision changed", "调整或变更决策"),
+    "event.matter.revoked": Text("decision revoked", "撤销决策"),
+    "event.matter.published": Text("decision made public", "公开决策"),
+    "event.meeting.scheduled": Text("meeting called", "召开会议"),
+    "event.meeting.item_added": Text("item added to the agenda", "增加议题"),
+    "event.meeting.notice_sent": Text("notice sent", "会议通知"),
+    "event.meeting.opened": Text("meeting opened", "会议开始"),
+    "event.meeting.interest_declared": Text("interest declared", "说明利害关系"),
+    "event.meeting.withdrawal_declared": Text("withdrawal declared", "回避"),
+    "event.meeting.presented": Text("item presented", "汇报议题"),
+    "event.meeting.opinion_stated": Text("opinion stated", "发表意见"),
+    "event.meeting.written_view_submitted": Text("written view submitted", "书面意见"),
+    "event.meeting.item_deferred": Text("item deferred", "暂缓表决"),
+    "event.meeting.vote_taken": Text("vote taken", "表决"),
+    "event.meeting.result_announced": Text("result announced", "宣布表决结果"),
+    "event.meeting.closed": Text("meeting closed", "会议结束"),
+    "event.meeting.minutes_issued": Text("minutes issued", "印发纪要"),
+    "event.emergency.action_taken": Text("emergency action taken", "临机处置"),
+    "event.emergency.reported": Text("emergency action reported", "事后报告临机处置"),
+    "event.emergency.acknowledged": Text("emergency report acknowledged", "临机处置报告听取"),
+    "event.report.delivered": Text("report delivered", "报告"),
+    "event.review.opened": Text("accountability review opened", "启动问责"),
+    "event.review.concluded": Text("accountability review concluded", "问责结论"),
+    "event.delegation.granted": Text("delegation granted", "授权委托"),
+    "event.delegation.withdrawn": Text("delegation withdrawn", "撤回委托"),
+    "event.ruleset.adopted": Text("rule set adopted", "采用规则集"),
+    "event.ruleset.readopted": Text("rule set adopted again", "重新采用规则集"),
+    "event.calendar.adopted": Text("working-day calendar adopted", "采用工作日历"),
+    "event.calendar.readopted": Text("working-day calendar adopted again", "重新采用工作日历"),
+    "event.transcription.recorded": Text("transcribed from paper", "据纸质记录补录"),
+    "event.correction.recorded": Text("correction recorded", "更正"),
     # --- a matter's history, one line per event (projections/views.py summarise) -------------
     "history.matter.opened": Text(
         "matter opened: {title} (in charge: {in_charge})",
@@ -721,13 +806,11 @@ CATALOGUE: Final[Mapping[str, Text]] = {
     "html.checkpoint": Text(
         "Signed checkpoint of {origin}: {size} events", "{origin} 的签名检查点：{size} 个事件"
     ),
-    "html.as_of": Text(
-        "The record as it stood at {as_of} (China time)", "记录截至 {as_of}（北京时间）"
-    ),
+    "html.as_of": Text("The record as it stood at {as_of}", "记录截至 {as_of}"),
     "html.period": Text(
-        "This archive holds the events recorded from {since} to {until} (China time), with "
-        "the context needed to read them.",
-        "本档案收录 {since} 至 {until}（北京时间）期间记录的事件，以及阅读所需的背景事件。",
+        "This archive holds the events recorded from {since} to {until}, with the context "
+        "needed to read them.",
+        "本档案收录 {since} 至 {until} 期间记录的事件，以及阅读所需的背景事件。",
     ),
     "html.partial_note": Text(
         "Only the events of this matter that the archive holds are shown: events recorded "

@@ -21,6 +21,8 @@ _BALLOT = re.compile(r"(\w+) \((\w+)\)")
 _CONSULTED = re.compile(r"(\w+):\s?(.*)", re.DOTALL)
 _ON_LEAVE = "on leave: "
 _OFFICE = "office"  # ledger.domain.events.OFFICE, without importing the domain at start-up
+_COUNTY = "county"  # ledger.domain.ledger.DEFAULT_LEVEL, likewise
+_DEGREE_RENAMED = {"leading": "principal"}  # ledger.domain.review.RENAMED_DEGREES, likewise
 
 
 def person(lang: Lang, name: str) -> str:
@@ -43,14 +45,14 @@ def roles(lang: Lang, names: str) -> str:
 
 def detail(lang: Lang, role_name: str, text: str) -> str:
     """A role's detail: values of the record translated, free text as recorded."""
+    if role_name == "found responsible":
+        return degree(lang, text)
     if lang == "en" or not text:
         return text
     if role_name in ("stated an opinion", "written view (not counted)"):
         return term(lang, "stance", text)
     if role_name == "announced":
         return term(lang, "outcome", text)
-    if role_name == "found responsible":
-        return term(lang, "degree", text)
     if role_name == "voted" and (ballot := _BALLOT.fullmatch(text)) is not None:
         return message(
             lang,
@@ -71,9 +73,44 @@ def detail(lang: Lang, role_name: str, text: str) -> str:
     return term(lang, "detail", text)
 
 
-def posts(lang: Lang, values: list[str] | tuple[str, ...]) -> str:
-    """A member's posts (``Post`` values), as the reader names them."""
-    return terms(lang, "post", values)
+def post(lang: Lang, value: str, level: str = _COUNTY) -> str:
+    """A post (a ``Post`` value) as the reader names it at the ledger's ``level``
+    (``ledger.domain.ledger.Level``): 县长 in a county, 市长 in a city."""
+    leveled = CATALOGUE.get(f"post.{level}.{value}") or CATALOGUE.get(f"post.{_COUNTY}.{value}")
+    if leveled is not None:
+        return leveled.zh if lang == "zh" else leveled.en
+    return term(lang, "post", value)
+
+
+def posts(lang: Lang, values: list[str] | tuple[str, ...], level: str = _COUNTY) -> str:
+    """A member's posts (``Post`` values), as the reader names them at the ledger's level."""
+    return ("、" if lang == "zh" else ", ").join(post(lang, str(v), level) for v in values)
+
+
+def degree(lang: Lang, value: str) -> str:
+    """A degree of responsibility (``ledger.domain.review.Degree``) in the terms of the
+    accountability regulations; a value stored before the degrees were renamed reads as the
+    degree it now is (``leading`` is ``principal``: 主要领导责任)."""
+    return term(lang, "degree", _DEGREE_RENAMED.get(value, value))
+
+
+def rule(lang: Lang, rule_id: str) -> str:
+    """A rule as the reader names it: its id in English (what docs and rule-set files cite),
+    its Chinese title (``catalogue.py`` ``title_zh``) in Chinese; an unknown id as is."""
+    if lang == "en":
+        return rule_id
+    from ledger.domain.rules.catalogue import RULES_BY_ID
+
+    known = RULES_BY_ID.get(rule_id)
+    return known.title_zh if known is not None else rule_id
+
+
+def event(lang: Lang, event_type: str) -> str:
+    """An event type as the reader names it: the type itself in English (what the record
+    format and ``ledger log --json`` say), its name (``event.<type>``) in Chinese."""
+    if lang == "en":
+        return event_type
+    return term(lang, "event", event_type)
 
 
 def summary(lang: Lang, event_type: str, payload: Any, names: dict[str, str]) -> str:

@@ -61,7 +61,7 @@ def minutes_findings(ledger: CountyLedger) -> list[dict[str, Any]]:
 def test_findings_in_2027_answer_and_say_they_are_provisional(november_2027: CountyLedger) -> None:
     [finding] = minutes_findings(november_2027)
     assert finding["provisional"] is True and finding["calendars"] == ["2027@provisional"]
-    assert "due by 2027-11-10" in finding["message"]
+    assert "by 10 November 2027 (inclusive)" in finding["message"]
     table = run(november_2027, "findings", "--rule", "minutes-deadline", lang="zh")
     assert table.exit_code == 0, table.output
     assert "暂定" in table.stdout and "2027 年的工作日历" in table.stdout

@@ -41,7 +41,7 @@ def test_findings_table_for_people(recorded: CountyLedger) -> None:
     result = run(recorded, "--as-of", AS_OF, "--rule", "notice-period")
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[0].startswith("1 finding(s) as of 2026-03-01T00:00:00+08:00")
+    assert lines[0].startswith("1 finding(s) as of 2026-03-01 00:00 (Beijing time)")
     assert "notice-period" in lines[2] and "2026-02-24 09:00" in lines[2]
     assert "县委常委会第3次会议" in lines[2] and "周洁" in lines[2]
 

@@ -136,8 +136,8 @@ def test_history_in_english_is_the_summary_the_json_carries(county: Path) -> Non
 def test_person_in_both_languages(county: Path) -> None:
     english = en(county, "person", "王建国").stdout
     chinese = zh(county, "person", "王建国").stdout
-    assert "from 2026-01-05: secretary" in english and "announced" in english
-    assert "自 2026-01-05 起：书记" in chinese and "宣布结果" in chinese
+    assert "from 5 January 2026: county Party secretary" in english and "announced" in english
+    assert "自 2026年1月5日 起：县委书记" in chinese and "宣布结果" in chinese
 
 
 @pytest.fixture
@@ -154,8 +154,9 @@ def test_findings_show_the_message_of_the_language(recorded: Path) -> None:
     chinese = zh(recorded, *args).stdout.splitlines()
     document = json.loads(en(recorded, *args, "--json").stdout)["findings"][0]
     assert english[0].startswith("1 finding(s) as of")
-    assert chinese[0].startswith("截至 2026-03-01T00:00:00+08:00 发现 1 个问题")
-    assert chinese[1].split() == ["规则", "时间", "对象", "责任人", "说明"]
+    assert chinese[0].startswith("截至 2026-03-01 00:00（北京时间） 发现 1 个问题")
+    assert chinese[1].split() == ["规则", "时间（北京时间）", "对象", "责任人", "说明"]
+    assert chinese[2].startswith("提前通知") and english[2].startswith("notice-period")
     assert document["message"] in english[2] and document["message_zh"] in chinese[2]
     assert document["message"] not in chinese[2]
 
@@ -347,7 +348,7 @@ def test_the_users_terms_are_used_as_they_say_them() -> None:
     assert message("zh", "method.named_ballot") == "记名投票"
     assert message("zh", "role.withdrew") == "回避"
     assert message("zh", "section.changes") == "调整或变更"
-    assert message("zh", "post.head_of_government") == "市(县)长"
+    assert message("zh", "post.county.head_of_government") == "县长"
     assert message("zh", "consultation.expert_review") == "专家论证"
 
 
@@ -366,7 +367,7 @@ def test_the_users_terms_are_used_as_they_say_them() -> None:
         ("consulted", "县水务局的意见: 同意", "咨询", "县水务局的意见: 同意"),
         ("absent", "on leave: 出差", "缺席", "请假：出差"),
         ("approved the agenda", "under delegation", "确定议题", "受委托"),
-        ("found responsible", "leading", "被认定负有责任", "领导责任"),
+        ("found responsible", "principal", "被认定负有责任", "主要领导责任"),
         ("researched", "与水务局联合调研", "调查研究", "与水务局联合调研"),
     ],
 )

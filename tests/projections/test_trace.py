@@ -462,7 +462,8 @@ def test_an_accountability_review_belongs_to_the_matters_file(
     record(county, clock, acts)
     trace = county.reader().matter_file("新区规划").trace()
     found = [(r.name, r.detail) for r in trace.roles if r.role == "found responsible"]
-    assert found == [("王建国", "leading"), ("张华", "waived")]
+    # "leading", the degree's name before it took the regulations' term, reads as "principal"
+    assert found == [("王建国", "principal"), ("张华", "waived")]
     assert ("opened a review", "赵敏") in {(r.role, r.name) for r in trace.roles}
     assert any(
         e.type == "review.concluded" for e in county.reader().matter_file("新区规划").archive()

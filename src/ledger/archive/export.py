@@ -49,6 +49,7 @@ from ledger.archive.manifest import (
     Scope,
 )
 from ledger.archive.trust import template
+from ledger.domain.ledger import DEFAULT_LEVEL
 from ledger.domain.meeting import WHOLE_MEETING
 from ledger.errors import CheckpointMismatchError, InputError, RecordDecodeError, zh_text
 from ledger.integrity.canonical import canonical_bytes, format_time, parse_time
@@ -613,6 +614,7 @@ class _Export:
         start, end = self.window
         context = html.PageContext(
             ledger_name=str(collected.genesis.get("name", "")),
+            level=str(collected.genesis.get("level") or DEFAULT_LEVEL.value),
             origin=self.checkpoint.origin,
             tree_size=self.size,
             as_of=self.as_of,

@@ -15,17 +15,16 @@ manifest; the evidence is the records, the checkpoint and the proofs.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
 from html import escape
 from typing import Any
 
 from ledger import vocabulary
+from ledger.beijing_time import say_time
 from ledger.i18n import Lang, message, term, terms
 from ledger.projections.trace import ArchiveEntry, MatterFile, Trace
 
 LANGS: tuple[Lang, ...] = ("zh", "en")
 _HTML_LANG = {"zh": "zh-CN", "en": "en"}
-_CHINA = timezone(timedelta(hours=8))
 _STYLE = """
 @page { size: A4; margin: 16mm 14mm; }
 body { font-family: "Noto Serif CJK SC", "Source Han Serif SC", "Songti SC", SimSun, serif;
@@ -59,6 +58,7 @@ class PageContext:
     as_of: str
     period: tuple[str, str] | None = None  # (from, until) of a period archive
     in_archive: bool = True  # False for a page printed from a live ledger (`ledger trace --html`)
+    level: str = "county"  # the ledger's level (ledger.domain.ledger.Level): how posts are named
 
 
 @dataclass(frozen=True)
@@ -126,11 +126,11 @@ def _header(lang: Lang, context: PageContext) -> list[str]:
         '<p class="meta">'
         + _t(lang, "html.checkpoint", origin=context.origin, size=context.tree_size)
         + "</p>",
-        f'<p class="meta">{_t(lang, "html.as_of", as_of=_china(context.as_of))}</p>',
+        f'<p class="meta">{_t(lang, "html.as_of", as_of=say_time(lang, context.as_of))}</p>',
     ]
     if context.period is not None:
         since, until = context.period
-        period = _t(lang, "html.period", since=_china(since), until=_china(until))
+        period = _t(lang, "html.period", since=say_time(lang, since), until=say_time(lang, until))
         out.append(f'<p class="meta">{period}</p>')
     return out
 
@@ -160,7 +160,7 @@ def _matter_page(
         body.append(f'<p class="note">{_t(lang, "html.partial_note")}</p>')
     body += _decisions(lang, trace)
     body += _timeline(lang, entries, names)
-    body += _roles(lang, trace)
+    body += _roles(lang, trace, context.level)
     body += _findings(lang, trace)
     body.append(_note(lang, context))
     return _document(lang, title, body)
@@ -196,7 +196,8 @@ def _decisions(lang: Lang, trace: Trace) -> list[str]:
         text = message(lang, "trace.chair_against", announced=announced, reasons=reasons)
         out.append(f"<p><strong>{escape(text)}</strong></p>")
     for change in trace.changes:
-        text = message(lang, "trace.change", position=change["position"], type=change["type"])
+        kind = vocabulary.event(lang, change["type"])
+        text = message(lang, "trace.change", position=change["position"], type=kind)
         out.append(f"<p>{escape(text)}</p>")
     return out
 
@@ -215,21 +216,22 @@ def _timeline(lang: Lang, entries: list[ArchiveEntry], names: dict[str, str]) ->
     ]
     for e in entries:
         if _is_withheld(e.payload):
-            cell = f'<td class="withheld">{_t(lang, "html.withheld_event", type=e.type)}</td>'
+            withheld = _t(lang, "html.withheld_event", type=vocabulary.event(lang, e.type))
+            cell = f'<td class="withheld">{withheld}</td>'
         else:
             line = vocabulary.summary(lang, e.type, e.payload, names)
             mark = " ✍" if e.signed_by_actor else ""
             cell = f"<td>{_e(line)}{mark}</td>"
         out.append(
             f'<tr><td class="num">{e.position}</td>'
-            f'<td class="nowrap">{_e(_china(e.occurred_at))}</td>'
+            f'<td class="nowrap">{_e(say_time(lang, e.occurred_at, zone=False))}</td>'
             f"<td>{_e(term(lang, 'section', e.section))}</td>{cell}</tr>"
         )
     out += ["</tbody>", "</table>", f'<p class="meta">{_t(lang, "trace.legend")}</p>']
     return out
 
 
-def _roles(lang: Lang, trace: Trace) -> list[str]:
+def _roles(lang: Lang, trace: Trace, level: str) -> list[str]:
     out = [
         f"<h2>{_t(lang, 'html.roles')}</h2>",
         "<table>",
@@ -248,7 +250,7 @@ def _roles(lang: Lang, trace: Trace) -> list[str]:
             f'<tr><td class="num">{r.position}</td>'
             f"<td>{_e(vocabulary.role(lang, r.role))}</td>"
             f"<td>{_e(vocabulary.person(lang, r.name or '—'))}</td>"
-            f"<td>{_e(vocabulary.posts(lang, r.posts))}</td>"
+            f"<td>{_e(vocabulary.posts(lang, r.posts, level))}</td>"
             f"<td>{_e(detail)}</td></tr>"
         )
     out += ["</tbody>", "</table>"]
@@ -278,7 +280,8 @@ def _findings(lang: Lang, trace: Trace) -> list[str]:
     for f in trace.findings:
         text = f["message_zh"] if lang == "zh" else f["message"]
         who = vocabulary.person(lang, f.get("responsible_name", f["responsible"]))
-        out.append(f"<tr><td>{_e(f['rule'])}</td><td>{_e(who)}</td><td>{_e(text)}</td></tr>")
+        rule = vocabulary.rule(lang, f["rule"])
+        out.append(f"<tr><td>{_e(rule)}</td><td>{_e(who)}</td><td>{_e(text)}</td></tr>")
     return [*out, "</tbody>", "</table>"]
 
 
@@ -316,12 +319,3 @@ def _index_page(
 
 def _is_withheld(payload: Any) -> bool:
     return isinstance(payload, dict) and set(payload) == {"withheld"}
-
-
-def _china(text: str) -> str:
-    """A recorded UTC time as China time, for people (``2026-02-24 09:41``)."""
-    try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return text
-    return moment.astimezone(_CHINA).strftime("%Y-%m-%d %H:%M")

@@ -171,14 +171,14 @@ def list_(cli: CliContext, as_of: datetime | None, as_json: bool) -> None:
 
 def _origin(cli: CliContext, world: World, known: YearCalendar) -> dict[str, Any]:
     """Where an adopted calendar is on the record (position and recording time)."""
-    from ledger.cli.render import beijing_time
+    from ledger.beijing_time import say_time
 
     ref = known.ref
     adoption = next((c for c in world.calendars if c.position == ref.position), None)
     return {
         "source": ref.source,
         "position": ref.position,
-        "recorded": beijing_time(cli.lang, adoption.recorded_at) if adoption else "",
+        "recorded": say_time(cli.lang, adoption.recorded_at) if adoption else "",
     }
 
 

@@ -71,7 +71,7 @@ def demo(cli: CliContext, directory: Path, size: int, seed: int) -> None:
     summary = build_demo(directory, size=size, seed=seed, on_progress=progress)
     if progress is not None:
         progress.done()
-    _report(directory, summary)
+    _report(cli, directory, summary)
 
 
 class _Progress:
@@ -101,21 +101,36 @@ class _Progress:
         click.echo("\r" + " " * len(self.shown) + "\r", nl=False, err=True)
 
 
-def _report(directory: Path, summary: dict[str, Any]) -> None:
+def _report(cli: CliContext, directory: Path, summary: dict[str, Any]) -> None:
+    from rich.cells import cell_len
+
+    from ledger import vocabulary
+    from ledger.beijing_time import say_time
+
     findings: dict[str, int] = summary["findings"]
     ok(
-        f"demo ledger built in {directory} in {summary['seconds']:.1f} s: "
-        f"{summary['events']:,} events, {summary['members']} members, "
-        f"{summary['meetings']} meetings, {summary['matters']} matters, "
-        f"{summary['decisions']} decisions, {summary['keys']} keys"
+        cli.t(
+            "demo.built",
+            directory=directory,
+            seconds=summary["seconds"],
+            events=summary["events"],
+            members=summary["members"],
+            meetings=summary["meetings"],
+            matters=summary["matters"],
+            decisions=summary["decisions"],
+            keys=summary["keys"],
+        )
     )
-    say(f"  findings as of {summary['as_of']}: {sum(findings.values())}")
+    as_of = say_time(cli.lang, summary["as_of"])
+    say("  " + cli.t("demo.findings", as_of=as_of, count=sum(findings.values())))
+    names = {rule: vocabulary.rule(cli.lang, rule) for rule in findings}
+    width = max((cell_len(name) for name in names.values()), default=0)
     for rule, count in findings.items():
-        say(f"    {rule:<24} {count}")
-    say("  warning: demo keys are stored unencrypted")
-    say(f"  verify:  {'ok' if summary['verified'] else 'FAILED'}")
+        say(f"    {names[rule]}{' ' * (max(width, 24) - cell_len(names[rule]))} {count}")
+    say("  " + cli.t("demo.unencrypted"))
+    say("  " + cli.t("demo.verify_ok" if summary["verified"] else "demo.verify_failed"))
     say("")
-    say("Try next:")
+    say(cli.t("demo.try_next"))
     for line in next_commands(directory, summary):
         say(f"  {line}")
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from ledger.beijing_time import say_time
 from ledger.cli.context import CliContext, pass_cli
 from ledger.cli.options import json_option, parse_moment
 from ledger.cli.render import bad, emit_json, fields, ok, progress, say
@@ -153,8 +154,8 @@ def _show_export(cli: CliContext, result: ExportResult, key: str) -> None:
     elif scope.kind == "period":
         described = cli.t(
             "export.scope_period",
-            since=scope.since or cli.t("export.open_start"),
-            until=scope.until or cli.t("export.open_end"),
+            since=say_time(cli.lang, scope.since) if scope.since else cli.t("export.open_start"),
+            until=say_time(cli.lang, scope.until) if scope.until else cli.t("export.open_end"),
         )
     else:
         described = cli.t("export.scope_whole")

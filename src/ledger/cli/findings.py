@@ -8,6 +8,8 @@ from uuid import UUID
 
 import click
 
+from ledger import vocabulary
+from ledger.beijing_time import say_time
 from ledger.cli.context import CliContext, pass_cli
 from ledger.cli.options import at_option, parse_moment
 from ledger.cli.render import Column, emit_json, say, table
@@ -98,9 +100,9 @@ def findings(
         )
         return
     if not found:
-        say(cli.t("findings.none", moment=moment.isoformat()))
+        say(cli.t("findings.none", moment=say_time(cli.lang, moment)))
         return
-    say(cli.t("findings.count", count=len(found), moment=moment.isoformat()))
+    say(cli.t("findings.count", count=len(found), moment=say_time(cli.lang, moment)))
     table(
         [
             Column(cli.t("col.rule"), style="cyan"),
@@ -120,8 +122,8 @@ def _row(cli: CliContext, world: World, finding: Finding, moment: datetime) -> t
     if finding.subject_kind.value == "event":
         subject = cli.t("findings.event", id=finding.subject_id)
     return (
-        finding.rule,
-        finding.when.astimezone(moment.tzinfo).strftime("%Y-%m-%d %H:%M"),
+        vocabulary.rule(cli.lang, finding.rule),
+        say_time(cli.lang, finding.when, zone=False),
         _clip(subject, 28),
         _clip(person(cli.lang, names["responsible_name"]), 12),
         finding.message_zh if cli.lang == "zh" else finding.message,

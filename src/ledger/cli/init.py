@@ -11,28 +11,38 @@ from ledger.cli.render import emit_json, fields, ok, say
 @click.command()
 @click.option("--name", required=True, help="The organisation whose decisions this ledger keeps.")
 @click.option(
+    "--level",
+    type=click.Choice(["county", "city"]),
+    default="county",
+    show_default=True,
+    help="The level of the committee: posts are named by it (county: 县长, 常务副县长; "
+    "city: 市长, 常务副市长). Recorded in the genesis event.",
+)
+@click.option(
     "--unencrypted",
     is_flag=True,
     help="Store the ledger key without a passphrase (demos and tests only).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_cli
-def init(cli: CliContext, name: str, unencrypted: bool, as_json: bool) -> None:
+def init(cli: CliContext, name: str, level: str, unencrypted: bool, as_json: bool) -> None:
     """Create a new ledger in the home directory.
 
     Generates the ledger key (Ed25519), stores it encrypted with the passphrase from
-    LEDGER_PASSPHRASE or a prompt, and records the genesis event naming it.
+    LEDGER_PASSPHRASE or a prompt, and records the genesis event naming it and the level of
+    the committee.
 
     \b
     Example:
       LEDGER_PASSPHRASE=... ledger --home county init --name "XX County Committee"
     """
+    from ledger.domain.ledger import Level
     from ledger.store.home import LedgerHome
     from ledger.store.service import LedgerService
 
     passphrase = None if unencrypted else cli.passphrase("new ledger key")
     service = LedgerService.create(
-        LedgerHome(cli.home), name, store_url=cli.store, passphrase=passphrase
+        LedgerHome(cli.home), name, store_url=cli.store, passphrase=passphrase, level=Level(level)
     )
     config = service.config
     if as_json:
@@ -40,6 +50,7 @@ def init(cli: CliContext, name: str, unencrypted: bool, as_json: bool) -> None:
             {
                 "ledger": config.ledger_id,
                 "name": config.name,
+                "level": level,
                 "home": str(cli.home),
                 "ledger_key": config.genesis_key,
                 "store": config.store or str(service.home.sqlite_path),
@@ -49,6 +60,7 @@ def init(cli: CliContext, name: str, unencrypted: bool, as_json: bool) -> None:
         return
     ok(cli.t("init.created", ledger=config.ledger_id, name=name))
     rows = [
+        (cli.t("field.level"), cli.t(f"level.{level}")),
         (cli.t("field.home"), str(cli.home)),
         (cli.t("field.store"), str(config.store or service.home.sqlite_path)),
         (cli.t("field.ledger_key"), config.genesis_key),

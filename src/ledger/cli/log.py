@@ -8,6 +8,8 @@ from typing import Any
 
 import click
 
+from ledger import vocabulary
+from ledger.beijing_time import say_time
 from ledger.cli.context import CliContext, pass_cli
 from ledger.cli.options import as_of_option, at_option
 from ledger.cli.render import Column, emit_json, table
@@ -77,8 +79,8 @@ def log(
         [
             (
                 e["position"],
-                e["recorded_at"][:19],
-                e["type"],
+                say_time(cli.lang, e["recorded_at"], zone=False),
+                vocabulary.event(cli.lang, e["type"]),
                 term(cli.lang, "holder", e["actor"][:36]),
                 terms(cli.lang, "signer", sorted({s["role"] for s in e["signed_by"]})),
             )

@@ -20,23 +20,10 @@ from typing import TYPE_CHECKING, Any, Literal
 import click
 
 if TYPE_CHECKING:
-    from datetime import datetime
-
     from rich.console import Console
-
-    from ledger.i18n import Lang
 
 # Wide enough that no table of the ledger wraps when written to a pipe.
 PLAIN_WIDTH = 100_000
-
-
-def beijing_time(lang: Lang, moment: datetime) -> str:
-    """A time as people read it: Beijing time to the minute, with the zone said."""
-    from ledger.domain.rules.calendar import CHINA_TIME
-    from ledger.i18n import message
-
-    local = moment.astimezone(CHINA_TIME).strftime("%Y-%m-%d %H:%M")
-    return message(lang, "time.beijing", time=local)
 
 
 def emit_json(document: Any) -> None:

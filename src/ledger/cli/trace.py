@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ledger import vocabulary
+from ledger.beijing_time import say_date, say_time
 from ledger.cli.context import CliContext, pass_cli
 from ledger.cli.options import as_of_option, json_option, parse_moment
 from ledger.cli.render import Column, emit_json, ok, say, table
@@ -50,12 +51,13 @@ def trace(
     service = cli.open()
     file = service.reader().matter_file(matter, as_of)
     result = file.trace()
+    level = service.app.level().value
     if html_out is not None:
         _write_page(cli, service, file, html_out)
     if as_json:
         emit_json(result.to_json())
         return
-    _show_trace(cli, result)
+    _show_trace(cli, result, level)
 
 
 def _write_page(cli: CliContext, service: LedgerService, file: MatterFile, out: Path) -> None:
@@ -72,6 +74,7 @@ def _write_page(cli: CliContext, service: LedgerService, file: MatterFile, out: 
         tree_size=held.size,
         as_of=format_time(file.as_of),
         in_archive=False,
+        level=service.app.level().value,
     )
     try:
         out.write_bytes(matter_page(file, context, cli.lang))
@@ -81,10 +84,11 @@ def _write_page(cli: CliContext, service: LedgerService, file: MatterFile, out: 
     ok(cli.t("trace.page_written", path=out), err=True)
 
 
-def _show_trace(cli: CliContext, result: Trace) -> None:
+def _show_trace(cli: CliContext, result: Trace, level: str) -> None:
     lang = cli.lang
     state = term(lang, "state", result.state)
-    say(cli.t("trace.heading", title=result.title, state=state, as_of=result.as_of))
+    as_of = say_time(lang, result.as_of)
+    say(cli.t("trace.heading", title=result.title, state=state, as_of=as_of))
     if result.categories:
         say(cli.t("trace.categories", categories=terms(lang, "category", result.categories)))
     for d in result.decisions:
@@ -119,7 +123,7 @@ def _show_trace(cli: CliContext, result: Trace) -> None:
                 r.position,
                 vocabulary.role(lang, r.role),
                 vocabulary.person(lang, r.name or "—"),
-                vocabulary.posts(lang, r.posts),
+                vocabulary.posts(lang, r.posts, level),
                 vocabulary.detail(lang, r.role, r.detail) + (" ✍" if r.signed_by_person else ""),
             )
             for r in result.roles
@@ -137,7 +141,8 @@ def _show_trace(cli: CliContext, result: Trace) -> None:
         announced = term(lang, "outcome", c["announced"])
         say(cli.t("trace.chair_against", announced=announced, reasons=reasons))
     for change in result.changes:
-        say(cli.t("trace.change", position=change["position"], type=change["type"]))
+        change_type = vocabulary.event(lang, change["type"])
+        say(cli.t("trace.change", position=change["position"], type=change_type))
     say("")
     if result.findings:
         say(cli.t("trace.findings", count=len(result.findings)))
@@ -159,7 +164,8 @@ def _findings_table(
     for f in findings:
         text = f["message_zh"] if cli.lang == "zh" else f["message"]
         who = vocabulary.person(cli.lang, f.get("responsible_name", f["responsible"]))
-        rows.append((f["rule"], who, text) if with_responsible else (f["rule"], text))
+        rule = vocabulary.rule(cli.lang, f["rule"])
+        rows.append((rule, who, text) if with_responsible else (rule, text))
     table(columns, rows, indent=2)
 
 
@@ -180,7 +186,8 @@ def archive(cli: CliContext, matter: str, as_of: datetime | None, as_json: bool)
         if e.section != section:
             section = e.section
             say(f"\n[{term(cli.lang, 'section', section)}]")
-        say(f"{e.position:>6}  {e.occurred_at[:19]}  {e.type:<32} {e.payload}")
+        when = say_time(cli.lang, e.occurred_at, zone=False)
+        say(f"{e.position:>6}  {when}  {vocabulary.event(cli.lang, e.type):<32} {e.payload}")
 
 
 @click.command()
@@ -199,15 +206,7 @@ def history(cli: CliContext, matter: str, as_of: datetime | None, as_json: bool)
     for e in file.archive():
         line = vocabulary.summary(cli.lang, e.type, e.payload, names)
         mark = " ✍" if e.signed_by_actor else ""
-        say(f"{e.position:>6}  {_china(e.occurred_at)}  {line}{mark}")
-
-
-def _china(text: str) -> str:
-    """A recorded UTC time as China time, for people (``2026-02-24 09:41``)."""
-    from datetime import timedelta, timezone
-
-    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    return moment.astimezone(timezone(timedelta(hours=8))).strftime("%Y-%m-%d %H:%M")
+        say(f"{e.position:>6}  {say_time(cli.lang, e.occurred_at, zone=False)}  {line}{mark}")
 
 
 @click.command()
@@ -232,21 +231,21 @@ def person(
       ledger person 王建国
       ledger person 王建国 --as-of 2026-07-01 --no-findings --json
     """
-    result = cli.open().reader().person(member, as_of, with_findings=not no_findings)
+    service = cli.open()
+    result = service.reader().person(member, as_of, with_findings=not no_findings)
     if as_json:
         emit_json(result)
         return
-    _show_person(cli, result)
+    _show_person(cli, result, service.app.level().value)
 
 
-def _show_person(cli: CliContext, result: dict[str, Any]) -> None:
+def _show_person(cli: CliContext, result: dict[str, Any], level: str) -> None:
     lang = cli.lang
-    say(
-        cli.t("person.heading", name=result["name"], member=result["member"], as_of=result["as_of"])
-    )
+    as_of = say_time(lang, result["as_of"])
+    say(cli.t("person.heading", name=result["name"], member=result["member"], as_of=as_of))
     for p in result["posts"]:
-        posts = vocabulary.posts(lang, p["posts"])
-        since = p["from"][:10]
+        posts = vocabulary.posts(lang, p["posts"], level)
+        since = say_date(lang, p["from"])
         if p["in_charge"]:
             areas = terms(lang, "area", p["in_charge"])
             say("  " + cli.t("person.posts_in_charge", since=since, posts=posts, areas=areas))
@@ -335,7 +334,7 @@ def replay(cli: CliContext, until: str, as_json: bool) -> None:
     say(
         cli.t(
             "replay.summary",
-            until=document["until"],
+            until=say_time(cli.lang, moment),
             events=position,
             members=len(world.members),
             meetings=len(world.meetings),

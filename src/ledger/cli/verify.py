@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from ledger import vocabulary
 from ledger.cli.context import CliContext, pass_cli
 from ledger.cli.render import bad, emit_json, fields, ok, progress, say
 
@@ -114,7 +115,8 @@ def _show_failure(cli: CliContext, report: Report) -> None:
         bad(cli.t("verify.failed_row", position=f.position, row=f.row))
     rows = []
     if f.stream is not None:
-        event = cli.t("verify.event", type=f.type, stream=f.stream, version=f.version)
+        kind = vocabulary.event(cli.lang, f.type) if f.type else f.type
+        event = cli.t("verify.event", type=kind, stream=f.stream, version=f.version)
         rows.append((cli.t("field.event"), event))
     # The verifier's own words in the reader's language (JSON keeps the English ``problem``).
     rows.append((cli.t("field.problem"), f.problem_zh if cli.lang == "zh" else f.problem))

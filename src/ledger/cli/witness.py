@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from ledger.beijing_time import say_time
 from ledger.cli.context import CliContext, pass_cli
 from ledger.cli.options import json_option
 from ledger.cli.render import emit_json, fields, ok, say
@@ -322,15 +323,16 @@ def _show(cli: CliContext, state: WitnessState) -> None:
             (cli.t("field.tree_head"), log["root"]),
             (
                 cli.t("field.cosigned_at"),
-                cli.t("witness.never") if cosigned_at is None else _utc(cosigned_at),
+                cli.t("witness.never") if cosigned_at is None else _utc(cli, cosigned_at),
             ),
         ]
     fields(rows, colon=cli.colon)
 
 
-def _utc(seconds: int) -> str:
-    """POSIX seconds as a UTC time, or as the number when no calendar date has it."""
+def _utc(cli: CliContext, seconds: int) -> str:
+    """POSIX seconds as a time for people (Beijing time, the zone said), or as the number when
+    no calendar date has it."""
     try:
-        return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return say_time(cli.lang, datetime.fromtimestamp(seconds, UTC))
     except (OverflowError, ValueError, OSError):
         return str(seconds)

@@ -4,9 +4,11 @@ with who is responsible and how far. Dissent on the record reduces or waives res
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Annotated
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
+from pydantic import BeforeValidator
 
 from ledger.domain.events import (
     Envelope,
@@ -22,19 +24,39 @@ from ledger.errors import DomainRuleError
 
 
 class Degree(StrEnum):
-    """How far a person is responsible."""
+    """How far a person is responsible, in the terms of the Party's accountability regulations
+    (中国共产党问责条例, 2019 revision, art. 6: the principal leader and the member directly in
+    charge bear 主要领导责任, the other members who took part in the decision 重要领导责任; the
+    leading body as a whole bears 全面领导责任) and of the disciplinary regulations (直接责任者:
+    the one whose act decided the harm). Article numbers to be checked against the text in force.
+    """
 
     DIRECT = "direct"  # 直接责任
-    LEADING = "leading"  # 领导责任
+    PRINCIPAL = "principal"  # 主要领导责任
     IMPORTANT = "important"  # 重要领导责任
-    REDUCED = "reduced"  # 从轻
-    WAIVED = "waived"  # 免责 (for example, opposed on the record)
+    REDUCED = "reduced"  # 从轻或者减轻问责
+    WAIVED = "waived"  # 免予问责 (for example, opposed on the record)
+
+
+RENAMED_DEGREES: dict[str, Degree] = {"leading": Degree.PRINCIPAL}
+"""Degree values written before the degrees took the regulations' terms, and what they are now:
+``leading`` (领导责任, the principal leader's) is :attr:`Degree.PRINCIPAL`. Stored records keep
+their bytes; they read as the degree named here."""
+
+
+def _renamed(value: object) -> object:
+    return RENAMED_DEGREES.get(value, value) if isinstance(value, str) else value
+
+
+DegreeValue = Annotated[Degree, BeforeValidator(_renamed)]
+"""A degree as a payload or a record file holds it: the current values, and the renamed ones
+(:data:`RENAMED_DEGREES`) read as their new degree."""
 
 
 class Responsibility(Payload):
     member: UUID
     role: Text
-    degree: Degree
+    degree: DegreeValue
     reason: Note = ""
 
 

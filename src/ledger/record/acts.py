@@ -20,7 +20,7 @@ from ledger.domain.matter import ConsultationKind, Outcome
 from ledger.domain.meeting import Choice, Stance, VoteMethod
 from ledger.domain.member import Post
 from ledger.domain.report import ReportKind
-from ledger.domain.review import Degree
+from ledger.domain.review import DegreeValue
 
 Ref = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 Alias = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_.-]{0,63}$")]
@@ -500,7 +500,7 @@ class ResponsibilityEntry(BaseModel):
 
     member: Ref
     role: Text
-    degree: Degree
+    degree: DegreeValue
     reason: str = ""
 
 

@@ -1724,7 +1724,7 @@ def _failed_followups(year: CountyYear, meeting: Meeting) -> None:
             {
                 "member": "p.wang",
                 "role": "会议主持人",
-                "degree": "leading",
+                "degree": "principal",
                 "reason": "主持常委会作出决策",
             },
             {

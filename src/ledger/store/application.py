@@ -17,7 +17,7 @@ from eventsourcing.persistence import JSONTranscoder, Mapper
 
 from ledger.domain.events import LEDGER, OFFICE, Envelope, Payload
 from ledger.domain.key import Key, KeyRegistered, key_stream_id
-from ledger.domain.ledger import Ledger, LedgerInitialised
+from ledger.domain.ledger import DEFAULT_LEVEL, Ledger, LedgerInitialised, Level
 from ledger.domain.member import Member, MemberRegistered
 from ledger.errors import ConcurrentWriteError, InputError, UnknownKeyError, UnknownMemberError
 from ledger.integrity.canonical import format_time
@@ -95,9 +95,15 @@ class LedgerApplication(Application[UUID]):
                 zh="另一写入方先修改了同一记录；未写入任何内容，请重新运行该命令",
             ) from e
 
-    def initialise(self, name: str, ledger_key: SigningKey, occurred_at: datetime | None) -> None:
-        """Genesis: the ledger names itself and its ledger key (self-signed)."""
-        payload = LedgerInitialised(name=name, ledger_key=ledger_key.key_id)
+    def initialise(
+        self,
+        name: str,
+        ledger_key: SigningKey,
+        occurred_at: datetime | None,
+        level: Level = DEFAULT_LEVEL,
+    ) -> None:
+        """Genesis: the ledger names itself, its level and its ledger key (self-signed)."""
+        payload = LedgerInitialised(name=name, ledger_key=ledger_key.key_id, level=level)
         envelope = self.envelope(
             self.ledger_id, Ledger.Initialised, payload, actor=LEDGER, occurred_at=occurred_at
         )
@@ -162,6 +168,11 @@ class LedgerApplication(Application[UUID]):
         """The ledger key named by the genesis event."""
         ledger: Ledger = self.repository.get(self.ledger_id)
         return ledger.ledger_key
+
+    def level(self) -> Level:
+        """The level of the committee the ledger records (genesis; a county when it names none)."""
+        ledger: Ledger = self.repository.get(self.ledger_id)
+        return ledger.level
 
     def key(self, key_id: str) -> Key:
         """The key aggregate of ``key_id``."""

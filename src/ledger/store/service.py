@@ -18,6 +18,7 @@ from eventsourcing.persistence import PersistenceError
 
 from ledger.domain.calendar import Calendar, CalendarAdopted
 from ledger.domain.events import OFFICE
+from ledger.domain.ledger import DEFAULT_LEVEL, Level
 from ledger.domain.member import Member
 from ledger.domain.rules.ruleset_file import parameters_of
 from ledger.domain.ruleset import RuleSet, RuleSetAdopted
@@ -106,8 +107,10 @@ class LedgerService:
         occurred_at: datetime | None = None,
         clock: Clock | None = None,
         settings: Mapping[str, str] | None = None,
+        level: Level = DEFAULT_LEVEL,
     ) -> LedgerService:
-        """Create a ledger in ``home``: its ledger key, its store and its genesis event.
+        """Create a ledger in ``home``: its ledger key, its store and its genesis event, which
+        records the ``level`` of the committee (post names follow it).
 
         ``clock`` is the ledger's clock (the recording time of every event); default: now.
         ``settings`` are eventsourcing application settings for this process (for example
@@ -146,7 +149,7 @@ class LedgerService:
                 zh="存储中已有事件，不能在其中新建台账",
             )
         home.save_key(key, passphrase)
-        app.initialise(name, key, occurred_at)
+        app.initialise(name, key, occurred_at, level)
         home.create(config)
         service = cls(home, config, app, key, key, clock)
         service._written()

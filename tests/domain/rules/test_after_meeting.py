@@ -29,7 +29,11 @@ def test_minutes_deadline_missed(ledger: CountyLedger) -> None:
     found = ledger.found("minutes-deadline", late)
     assert found.subject_kind is SubjectKind.MEETING and found.subject_id == ledger.id("m1")
     assert found.responsible == ledger.id("zhou")  # the secretary-general
-    assert "due by 2026-02-27" in found.message and "2026-02-28" in found.message
+    assert "by 27 February 2026 (inclusive)" in found.message
+    assert "issued on 28 February 2026" in found.message
+    assert (
+        "期限至2026年2月27日（含）" in found.message_zh and "2026年2月28日印发" in found.message_zh
+    )
     assert found.when == moment("2026-02-28T00:00:00+08:00")
 
 
@@ -95,7 +99,7 @@ def test_minutes_deadline_in_a_year_without_a_calendar_is_provisional(
         "minutes-deadline", _meeting_before_spring_festival_2027("15"), as_of=AS_OF_2027
     )
     assert found.provisional and found.calendars == ("2027@provisional",)
-    assert "due by 2027-02-09" in found.message
+    assert "by 9 February 2027 (inclusive)" in found.message
     assert "provisional: no working-day calendar of 2027" in found.message
     assert "暂定" in found.message_zh and "2027 年的工作日历" in found.message_zh
     assert found.to_json()["provisional"] is True
@@ -118,7 +122,7 @@ def test_minutes_deadline_missed_under_the_adopted_calendar_cites_it(
     found = ledger.found(
         "minutes-deadline", _meeting_before_spring_festival_2027("18"), as_of=AS_OF_2027
     )
-    assert "due by 2027-02-17" in found.message and "provisional" not in found.message
+    assert "by 17 February 2027 (inclusive)" in found.message and "provisional" not in found.message
     assert found.calendars == (f"2027@adopted:{position}",) and not found.provisional
 
 
@@ -153,7 +157,7 @@ def test_minutes_deadline_across_the_new_year_names_both_calendars(
     ]  # fmt: skip
     found = ledger.found("minutes-deadline", acts, as_of=AS_OF_2027)
     assert found.calendars == ("2026@shipped", "2027@provisional")
-    assert "due by 2027-01-04" in found.message
+    assert "by 4 January 2027 (inclusive)" in found.message
 
 
 def test_implementation_deadline_missed(ledger: CountyLedger) -> None:
@@ -161,7 +165,8 @@ def test_implementation_deadline_missed(ledger: CountyLedger) -> None:
     found = ledger.found("implementation-deadline", acts)
     assert found.subject_kind is SubjectKind.MATTER and found.subject_id == ledger.id("water")
     assert found.responsible == ledger.id("li")  # the assignee
-    assert "not completed by 2026-02-28" in found.message
+    assert "not completed by 28 February 2026 (inclusive)" in found.message
+    assert "未按期完成，期限至2026年2月28日（含）" in found.message_zh
 
 
 def test_implementation_completed_on_time_is_compliant(ledger: CountyLedger) -> None:

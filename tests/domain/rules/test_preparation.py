@@ -154,15 +154,15 @@ def test_legality_review_on_record_is_compliant(ledger: CountyLedger) -> None:
 def test_research_missing_when_the_matter_is_proposed(ledger: CountyLedger) -> None:
     found = ledger.found("research", without(county_rest(), "matter.research"))
     assert_on_water(ledger, found)
-    assert "proposed on 2026-02-17 with no research" in found.message
-    assert "2026-02-17提出议题，此前没有调查研究的记录" in found.message_zh
+    assert "proposed on 17 February 2026 with no research" in found.message
+    assert "2026年2月17日提出议题，此前没有调查研究的记录" in found.message_zh
     assert found.when.isoformat() == "2026-02-17T01:00:00+00:00"
 
 
 def test_research_after_the_proposal_does_not_count(ledger: CountyLedger) -> None:
     late = {"at": "2026-02-17T16:00:00+08:00"}
     found = ledger.found("research", edited(county_rest(), "matter.research", late))
-    assert "proposed on 2026-02-17" in found.message
+    assert "proposed on 17 February 2026" in found.message
 
 
 def test_research_missing_on_a_matter_put_on_the_agenda_unproposed(
@@ -170,7 +170,7 @@ def test_research_missing_on_a_matter_put_on_the_agenda_unproposed(
 ) -> None:
     acts = without(without(county_rest(), "matter.research"), "matter.propose")
     found = ledger.found("research", acts)
-    assert "approved for the agenda on 2026-02-18" in found.message
+    assert "approved for the agenda on 18 February 2026" in found.message
     assert "审定议题" in found.message_zh
 
 
@@ -197,7 +197,7 @@ def test_wide_consultation_missing_for_a_matter_of_two_areas(ledger: CountyLedge
     found = ledger.found("wide-consultation", touching_two_areas())
     assert_on_water(ledger, found)
     assert "touching 2 areas (government, finance)" in found.message
-    assert "approved for the agenda on 2026-02-18" in found.message
+    assert "approved for the agenda on 18 February 2026" in found.message
     assert "未征求相关部门和单位的意见" in found.message_zh
 
 

@@ -59,7 +59,7 @@ def test_a_transcribed_year_gives_one_note_and_no_late_record_flood(
     assert findings(ledger, "late-record") == []
     [note] = findings(ledger, "transcription")
     assert note.responsible == "office" and note.subject_kind.value == "event"
-    assert "5 events of acts that happened 2025-12-05 to 2025-12-11" in note.message
+    assert "5 events of acts that happened 5 December 2025 to 11 December 2025" in note.message
     assert "'县委常委会2025年第12次会议纪要' (档号 WS·2025-Y-012) by 办公室 刘敏" in note.message
     assert "no scan given" in note.message
     assert "据纸质记录《县委常委会2025年第12次会议纪要》" in note.message_zh

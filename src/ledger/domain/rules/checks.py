@@ -12,11 +12,12 @@ from __future__ import annotations
 import calendar as _gregorian
 import dataclasses
 from collections.abc import Callable, Iterable, Mapping
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from fractions import Fraction
 from typing import Any, TypeVar
 from uuid import UUID
 
+from ledger.beijing_time import Lang, say_date, say_time
 from ledger.domain.body import BodyKind
 from ledger.domain.delegation import AGENDA_APPROVAL
 from ledger.domain.events import OFFICE
@@ -214,8 +215,14 @@ def _by(acts: Iterable[_R], moment: datetime) -> list[_R]:
     return [a for a in acts if a.occurred_at <= moment]
 
 
-def _day(moment: datetime) -> str:
-    return local_date(moment).isoformat()
+def _day(moment: datetime, lang: Lang = "en") -> str:
+    """The Beijing day of ``moment`` as a person reads it (``beijing_time.say_date``)."""
+    return say_date(lang, local_date(moment))
+
+
+def _by_day(day: date, lang: Lang = "en") -> str:
+    """A deadline day, said inclusively: the rules count the day itself as in time."""
+    return say_date(lang, day, deadline=True)
 
 
 def _share_zh(share: Share) -> str:
@@ -250,7 +257,8 @@ def _missing_preparation(
         decision.body,
         f"matter {matter.title!r} was decided on {_day(decision.occurred_at)} with no {what} "
         f"on record {before}".rstrip(),
-        f"事项《{matter.title}》于{_day(decision.occurred_at)}作出决策，{before_zh}没有{what_zh}",
+        f"事项《{matter.title}》于{_day(decision.occurred_at, 'zh')}作出决策，"
+        f"{before_zh}没有{what_zh}",
         decision.occurred_at,
     )
 
@@ -538,7 +546,8 @@ def check_research(world: World, params: Mapping[str, Any], as_of: datetime) -> 
                 matter.body,
                 f"matter {matter.title!r} was {what} on {_day(act.occurred_at)} with no research "
                 "on record",
-                f"事项《{matter.title}》于{_day(act.occurred_at)}{what_zh}，此前没有调查研究的记录",
+                f"事项《{matter.title}》于{_day(act.occurred_at, 'zh')}{what_zh}，"
+                "此前没有调查研究的记录",
                 act.occurred_at,
             )
         )
@@ -581,7 +590,7 @@ def check_wide_consultation(
                 f"({', '.join(matter.areas)}), was {what} on {_day(act.occurred_at)} with no "
                 "opinion of the departments concerned on record",
                 f"事项《{matter.title}》涉及{'、'.join(matter.areas)}共{len(areas)}个方面，"
-                f"于{_day(act.occurred_at)}{what_zh}，此前未征求相关部门和单位的意见",
+                f"于{_day(act.occurred_at, 'zh')}{what_zh}，此前未征求相关部门和单位的意见",
                 act.occurred_at,
             )
         )
@@ -702,7 +711,7 @@ def check_notice_period(world: World, params: Mapping[str, Any], as_of: datetime
         first = min(notices, key=lambda n: n.sent_at, default=None)
         if first is None:
             message = f"meeting {meeting.title!r} opened on {_day(opened)} without notice"
-            message_zh = f"会议《{meeting.title}》（{_day(opened)}）未提前通知"
+            message_zh = f"会议《{meeting.title}》（{_day(opened, 'zh')}）未提前通知"
         else:
             gap = (local_date(opened) - local_date(first.sent_at)).days
             if gap >= days:
@@ -758,7 +767,8 @@ def check_notice_materials(
                 f"meeting {meeting.title!r} opened on {_day(opened)} with "
                 f"{len(meeting.agenda)} item(s) on its agenda; its {len(notices)} notice(s) "
                 "delivered no meeting materials",
-                f"会议《{meeting.title}》于{_day(opened)}召开，议程有{len(meeting.agenda)}个议题，"
+                f"会议《{meeting.title}》于{_day(opened, 'zh')}召开，"
+                f"议程有{len(meeting.agenda)}个议题，"
                 "会前通知未送达会议有关材料",
                 opened,
             )
@@ -1231,7 +1241,7 @@ def check_minutes_deadline(
             continue
         if issued:
             late_en = f"they were issued on {_day(issued[0].issued_at)}"
-            late_zh = f"实际于{_day(issued[0].issued_at)}印发"
+            late_zh = f"实际于{_day(issued[0].issued_at, 'zh')}印发"
         else:
             late_en, late_zh = "none are on record", "至今未印发"
         caveat_en, caveat_zh = _provisional_text(count.missing_years)
@@ -1243,9 +1253,9 @@ def check_minutes_deadline(
             _holder(world, Post.SECRETARY_GENERAL, closing.closed_at),
             meeting.body,
             f"the minutes of meeting {meeting.title!r} (closed {_day(closing.closed_at)}) "
-            f"were due by {deadline} ({days} working days); {late_en}{caveat_en}",
-            f"会议《{meeting.title}》于{_day(closing.closed_at)}结束，会议纪要应于{deadline}"
-            f"（{days}个工作日内）印发，{late_zh}{caveat_zh}",
+            f"were due within {days} working days, {_by_day(deadline)}; {late_en}{caveat_en}",
+            f"会议《{meeting.title}》于{_day(closing.closed_at, 'zh')}结束，会议纪要应在"
+            f"{days}个工作日内印发，期限{_by_day(deadline, 'zh')}，{late_zh}{caveat_zh}",
             due,
         )
         found.append(
@@ -1301,9 +1311,9 @@ def check_emergency_report(
                 None,
                 f"the emergency action taken by {_name(world, action.by)} on "
                 f"{_day(action.taken_at)} was not reported to the standing committee within "
-                f"{days} days (by {deadline})",
-                f"{_name(world, action.by)}于{_day(action.taken_at)}采取的临机处置，"
-                f"未在{days}日内（{deadline}前）向常委会报告",
+                f"{days} days, {_by_day(deadline)}",
+                f"{_name(world, action.by)}于{_day(action.taken_at, 'zh')}采取的临机处置，"
+                f"未在{days}日内向常委会报告，期限{_by_day(deadline, 'zh')}",
                 due,
             )
         )
@@ -1379,9 +1389,9 @@ def check_implementation_deadline(
                     str(task.to),
                     matter.body,
                     f"the task {task.task!r} on matter {matter.title!r}, given to "
-                    f"{_name(world, task.to)}, was not completed by {task.deadline}",
+                    f"{_name(world, task.to)}, was not completed {_by_day(task.deadline)}",
                     f"事项《{matter.title}》的落实任务“{task.task}”（{_name(world, task.to)}）"
-                    f"未在{task.deadline}前完成",
+                    f"未按期完成，期限{_by_day(task.deadline, 'zh')}",
                     due,
                 )
             )
@@ -1579,7 +1589,8 @@ def check_duty_report(world: World, params: Mapping[str, Any], as_of: datetime) 
                     body.id,
                     f"{name}, on {body.name} since {_day(since)}, has made no duty report to the "
                     f"plenary since {_day(start)}; one is due every {months} months",
-                    f"{name}自{_day(since)}起任{body.name}成员，{_day(start)}以来未向全委会述职，"
+                    f"{name}自{_day(since, 'zh')}起任{body.name}成员，{_day(start, 'zh')}以来"
+                    "未向全委会述职，"
                     f"应每{months}个月述职一次",
                     due,
                 )
@@ -1680,7 +1691,7 @@ def check_late_record(world: World, params: Mapping[str, Any], as_of: datetime) 
                 None,
                 f"event {event.position} ({event.type}) occurred {_stamp(event.occurred_at)} and "
                 f"was recorded {late} later; at most {hours} hours are allowed",
-                f"第{event.position}号事件（{event.type}）发生于{_stamp(event.occurred_at)}，"
+                f"第{event.position}号事件发生于{_stamp(event.occurred_at, 'zh')}，"
                 f"{late_zh}后才记录，超过{hours}小时",
                 event.occurred_at + limit,
             )
@@ -1699,9 +1710,9 @@ def check_transcription(world: World, params: Mapping[str, Any], as_of: datetime
         happened = [e.occurred_at for e in world.events if t.covers(e.position)]
         span_en = span_zh = ""
         if happened:
-            first, last = _day(min(happened)), _day(max(happened))
-            span_en = f" of acts that happened {first} to {last}"
-            span_zh = f"（所涉行为发生于{first}至{last}）"
+            first, last = min(happened), max(happened)
+            span_en = f" of acts that happened {_day(first)} to {_day(last)}"
+            span_zh = f"（所涉行为发生于{_day(first, 'zh')}至{_day(last, 'zh')}）"
         reference = f" ({t.reference})" if t.reference else ""
         scan_en = f"scan {t.scan}" if t.scan else "no scan given"
         scan_zh = f"扫描件 {t.scan}" if t.scan else "未附扫描件"
@@ -1716,7 +1727,7 @@ def check_transcription(world: World, params: Mapping[str, Any], as_of: datetime
                 None,
                 f"{count} events{span_en} were transcribed from the paper record "
                 f"{t.source!r}{reference} by {t.clerk} on {_day(t.recorded_at)}; {scan_en}",
-                f"{t.clerk}于{_day(t.recorded_at)}据纸质记录《{t.source}》{reference}补录"
+                f"{t.clerk}于{_day(t.recorded_at, 'zh')}据纸质记录《{t.source}》{reference}补录"
                 f"{count}个事件{span_zh}；{scan_zh}",
                 t.recorded_at,
             )
@@ -1724,5 +1735,5 @@ def check_transcription(world: World, params: Mapping[str, Any], as_of: datetime
     return found
 
 
-def _stamp(moment: datetime) -> str:
-    return moment.astimezone(CHINA_TIME).strftime("%Y-%m-%d %H:%M")
+def _stamp(moment: datetime, lang: Lang = "en") -> str:
+    return say_time(lang, moment)
