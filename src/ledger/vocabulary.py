@@ -71,6 +71,73 @@ def detail(lang: Lang, role_name: str, text: str) -> str:
     return term(lang, "detail", text)
 
 
+_VALUE_GROUPS = {"stance": "stance", "ballot": "choice", "outcome": "outcome"}
+
+
+def corrected_value(lang: Lang, field: str, value: object) -> str:
+    """A corrected field's value as the reader says it (a stance, a choice, an outcome, an
+    attendance in their words; counts, times and text as recorded)."""
+    if value is None:
+        return "—"
+    group = _VALUE_GROUPS.get(field, "attendance" if field == "attendance" else "")
+    return term(lang, group, str(value)) if group else str(value)
+
+
+def correction_change(lang: Lang, change: dict[str, Any], names: dict[str, str]) -> str:
+    """One change of a correction: which field (of whom), from what, to what."""
+    field = change["field"]
+    values = {
+        "field": term(lang, "corrected_field", field),
+        "was": corrected_value(lang, field, change.get("original")),
+        "now": corrected_value(lang, field, change["value"]),
+    }
+    member = change.get("member")
+    if member:
+        return message(
+            lang, "trace.correction_change_of", member=names.get(member, member), **values
+        )
+    return message(lang, "trace.correction_change", **values)
+
+
+def correction(lang: Lang, c: dict[str, Any], names: dict[str, str]) -> str:
+    """A correction as the trace lists it: where, what it changed, why, who recorded it, when."""
+    separator = "；" if lang == "zh" else "; "
+    changes = separator.join(correction_change(lang, x, names) for x in c["changes"])
+    return message(
+        lang,
+        "trace.correction",
+        position=c["position"],
+        corrects=c["corrects"],
+        changes=changes or message(lang, "trace.correction_words", text=c["correction"]),
+        reason=c["reason"],
+        actor=person(lang, names.get(c["actor"], c["actor"])),
+        at=china_time(c["recorded_at"]),
+    )
+
+
+def china_time(text: str) -> str:
+    """A recorded UTC time as Beijing time, with the zone said (``2026-02-24 09:41 (UTC+8)``)."""
+    from datetime import datetime, timedelta, timezone
+
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return text
+    return moment.astimezone(timezone(timedelta(hours=8))).strftime("%Y-%m-%d %H:%M (UTC+8)")
+
+
+def corrected_detail(
+    lang: Lang, role_name: str, text: str, was_role: str, was: str, by: tuple[int, ...]
+) -> str:
+    """A role's detail that a correction changed, beside the detail first recorded."""
+    now = detail(lang, role_name, text)
+    if not by:
+        return now
+    first = detail(lang, was_role, was) if was_role == role_name else role(lang, was_role)
+    joined = ", ".join(map(str, by))
+    return message(lang, "trace.corrected", now=now, by=joined, was=first or "—")
+
+
 def posts(lang: Lang, values: list[str] | tuple[str, ...]) -> str:
     """A member's posts (``Post`` values), as the reader names them."""
     return terms(lang, "post", values)
@@ -118,3 +185,21 @@ def summary(lang: Lang, event_type: str, payload: Any, names: dict[str, str]) ->
         "abstentions": p.get("abstentions", 0),
     }
     return message(lang, key, **values)
+
+
+def history_line(lang: Lang, e: Any, names: dict[str, str]) -> str:
+    """One event of a matter's history (``e``, a ``projections.trace.ArchiveEntry``): as
+    corrected, with the line first recorded, the correction's position, reason and author
+    beside it."""
+    payload = e.corrected if e.corrected is not None else e.payload
+    line = summary(lang, e.type, payload, names)
+    line += " ✍" if e.signed_by_actor else ""
+    for c in e.corrections:
+        if not c["changes"]:
+            continue
+        actor = person(lang, names.get(c["actor"], c["actor"]))
+        was = summary(lang, e.type, e.payload, names)
+        line += message(
+            lang, "history.corrected", by=c["position"], reason=c["reason"], actor=actor, was=was
+        )
+    return line

@@ -91,6 +91,9 @@ def _show_trace(cli: CliContext, result: Trace) -> None:
         mismatch = ""
         if d["announced"] != d["computed"]:
             mismatch = cli.t("trace.count_differs", computed=term(lang, "outcome", d["computed"]))
+        if d.get("corrected_by"):
+            by = ", ".join(map(str, d["corrected_by"]))
+            mismatch += cli.t("trace.decision_corrected", by=by)
         say(
             cli.t(
                 "trace.decision",
@@ -120,7 +123,10 @@ def _show_trace(cli: CliContext, result: Trace) -> None:
                 vocabulary.role(lang, r.role),
                 vocabulary.person(lang, r.name or "—"),
                 vocabulary.posts(lang, r.posts),
-                vocabulary.detail(lang, r.role, r.detail) + (" ✍" if r.signed_by_person else ""),
+                vocabulary.corrected_detail(
+                    lang, r.role, r.detail, r.original_role, r.original_detail, r.corrected_by
+                )
+                + (" ✍" if r.signed_by_person else ""),
             )
             for r in result.roles
         ],
@@ -138,6 +144,12 @@ def _show_trace(cli: CliContext, result: Trace) -> None:
         say(cli.t("trace.chair_against", announced=announced, reasons=reasons))
     for change in result.changes:
         say(cli.t("trace.change", position=change["position"], type=change["type"]))
+    if result.corrections:
+        names = {r.person: r.name for r in result.roles if r.name}
+        say("")
+        say(cli.t("trace.corrections"))
+        for c in result.corrections:
+            say("  " + vocabulary.correction(lang, c, names))
     say("")
     if result.findings:
         say(cli.t("trace.findings", count=len(result.findings)))
@@ -181,6 +193,10 @@ def archive(cli: CliContext, matter: str, as_of: datetime | None, as_json: bool)
             section = e.section
             say(f"\n[{term(cli.lang, 'section', section)}]")
         say(f"{e.position:>6}  {e.occurred_at[:19]}  {e.type:<32} {e.payload}")
+        if e.corrected is not None:
+            say(f"{'':>6}  {'':19}  {'→':<32} {e.corrected}")
+        for c in e.corrections:
+            say(f"{'':>6}  {'':19}  {'':<32} {vocabulary.correction(cli.lang, c, {})}")
 
 
 @click.command()
@@ -197,9 +213,8 @@ def history(cli: CliContext, matter: str, as_of: datetime | None, as_json: bool)
     file = reader.matter_file(matter, as_of)
     names = file.names()
     for e in file.archive():
-        line = vocabulary.summary(cli.lang, e.type, e.payload, names)
-        mark = " ✍" if e.signed_by_actor else ""
-        say(f"{e.position:>6}  {_china(e.occurred_at)}  {line}{mark}")
+        line = vocabulary.history_line(cli.lang, e, names)
+        say(f"{e.position:>6}  {_china(e.occurred_at)}  {line}")
 
 
 def _china(text: str) -> str:
@@ -260,7 +275,14 @@ def _show_person(cli: CliContext, result: dict[str, Any]) -> None:
                     m["title"] if i == 0 else "",
                     r["position"],
                     vocabulary.role(lang, r["role"]),
-                    vocabulary.detail(lang, r["role"], r["detail"]),
+                    vocabulary.corrected_detail(
+                        lang,
+                        r["role"],
+                        r["detail"],
+                        r.get("original_role", ""),
+                        r.get("original_detail", ""),
+                        tuple(c["position"] for c in r.get("corrections", ())),
+                    ),
                 )
             )
     if rows:

@@ -50,8 +50,18 @@ _IN_CHUNK = 500  # values per IN (...) list: below SQLite's parameter limit (999
 INDEX_NAME = "ledger-index"
 """The tracking name of the index (its row in eventsourcing's ``tracking`` table)."""
 
-CONTEXT_KINDS = ("ledger", "member", "body", "delegation", "ruleset", "key", "report")
-"""Kinds of events every question may need: who held which post, who sat on which body."""
+CONTEXT_KINDS = (
+    "ledger",
+    "member",
+    "body",
+    "delegation",
+    "ruleset",
+    "key",
+    "report",
+    "correction",
+)
+"""Kinds of events every question may need: who held which post, who sat on which body, and
+the corrections (few), which may change any act of any file."""
 
 LABELS = {
     "member.registered": ("member", "name"),
@@ -403,6 +413,13 @@ class LedgerIndex:
             marks = ",".join("?" * len(chunk))
             rows += self.recorder.query(statement.replace("{in}", marks), [*chunk, *extra])
         return rows
+
+    def rows_at_positions(self, positions: Sequence[int]) -> list[int]:
+        """Storage rows of the events at log ``positions``, in log order."""
+        rows = self._query_in(
+            "SELECT row, position FROM events WHERE position IN ({in})", list(positions)
+        )
+        return [r[0] for r in sorted(rows, key=lambda r: r[1])]
 
     def count(self) -> int:
         """How many events the index holds."""

@@ -34,7 +34,9 @@ class Finding:
     ``subject_id`` is the matter, meeting, member, body or emergency action id, or the log
     position of an event. ``rule_ref`` cites the rule with the version of the rule set that
     judged it (``majority@2026-1``; ``majority@default`` under the catalogue's defaults), as a
-    decision's basis cites the rule set it was counted by.
+    decision's basis cites the rule set it was counted by. ``corrected_by`` lists the
+    corrections (更正) that changed an act it cites: it was judged on the corrected record, and
+    its messages say so.
     """
 
     rule: str
@@ -47,6 +49,7 @@ class Finding:
     message_zh: str
     when: datetime
     rule_ref: str = ""  # ``rule@version`` of the rule set that judged it (set by the engine)
+    corrected_by: tuple[int, ...] = ()  # corrections of the acts it cites (set by the engine)
 
     @property
     def sort_key(self) -> tuple[datetime, str, str, tuple[int, ...]]:
@@ -64,6 +67,7 @@ class Finding:
             "message": self.message,
             "message_zh": self.message_zh,
             "when": format_time(self.when),
+            "corrected_by": list(self.corrected_by),
         }
 
 
