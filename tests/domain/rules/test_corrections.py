@@ -198,3 +198,18 @@ def test_every_correctable_field_names_a_field_of_its_payload() -> None:
             if spec.per_member:
                 continue
             assert field in model.model_fields, (event_type, field)
+
+
+def test_the_record_format_lists_every_correctable_field() -> None:
+    from pathlib import Path
+
+    doc = (Path(__file__).parents[3] / "docs" / "record-format.md").read_text(encoding="utf-8")
+    section = doc.split("## Corrections", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| `")]
+    listed = {
+        (row.split("|")[1].strip(" `"), field.strip(" `").split("`")[0])
+        for row in rows
+        for field in row.split("|")[2].split(",")
+    }
+    table = {(t, f) for t, fields in CORRECTABLE.items() for f in fields}
+    assert listed == table

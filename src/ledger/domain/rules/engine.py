@@ -99,9 +99,14 @@ def evaluate(
     return sorted(_say_corrected(world, findings), key=lambda f: f.sort_key)
 
 
+_NOT_ON_CONTENT = frozenset({"late-record", "outcome-correction"})
+"""Rules a correction of an act's content cannot change: ``late-record`` reads when an act was
+recorded, ``outcome-correction`` is about the correction itself."""
+
+
 def _say_corrected(world: World, findings: list[Finding]) -> list[Finding]:
     """Each finding that cites an act a correction changed says so (it was judged on the
-    corrected record); rule ``outcome-correction`` is about the correction itself."""
+    corrected record)."""
     changed: dict[int, list[int]] = {}
     for correction in world.corrections:
         if correction.changes:
@@ -111,7 +116,7 @@ def _say_corrected(world: World, findings: list[Finding]) -> list[Finding]:
     out = []
     for f in findings:
         by = sorted({c for p in f.positions for c in changed.get(p, ())})
-        if not by or f.rule == "outcome-correction":
+        if not by or f.rule in _NOT_ON_CONTENT:
             out.append(f)
             continue
         listed = ", ".join(map(str, by))
