@@ -163,6 +163,8 @@ def test_person_shows_the_corrected_part(corrected: Corrected) -> None:
         assert opinion["corrections"][0]["position"] == corrected.opinion_fix
     text = run(corrected.home, "--lang", "zh", "person", ZHOU).stdout
     assert f"不同意（经第 {corrected.opinion_fix} 号事件更正；原记录：同意）" in text
+    assert f"第 {corrected.opinion_fix} 号事件更正第 {corrected.opinion} 号事件" in text
+    assert REASON in text and "记录人：办公室" in text
 
 
 def test_findings_name_the_correction_for_review(corrected: Corrected) -> None:

@@ -296,6 +296,18 @@ def _show_person(cli: CliContext, result: dict[str, Any]) -> None:
             ],
             rows,
         )
+    corrections = {
+        c["position"]: c
+        for m in result["matters"]
+        for r in m["roles"]
+        for c in r.get("corrections", ())
+    }
+    if corrections:
+        names = {result["member"]: result["name"]}
+        say("")
+        say(cli.t("trace.corrections"))
+        for position in sorted(corrections):
+            say("  " + vocabulary.correction(lang, corrections[position], names))
     say("")
     if result["findings"] is None:
         say(cli.t("person.findings_left_out"))
