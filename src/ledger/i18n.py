@@ -370,7 +370,7 @@ CATALOGUE: Final[Mapping[str, Text]] = {
         "{field} of {member} {was} → {now}", "{member}的{field}由{was}改为{now}"
     ),
     "trace.correction_words": Text("in words only: {text}", "仅文字说明：{text}"),
-    "history.corrected": Text(
+    "history_note.corrected": Text(
         "  [corrected by event {by} ({reason}; by {actor}); first recorded: {was}]",
         "  [经第 {by} 号事件更正（{reason}；记录人：{actor}）；原记录：{was}]",
     ),

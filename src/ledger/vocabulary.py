@@ -200,6 +200,11 @@ def history_line(lang: Lang, e: Any, names: dict[str, str]) -> str:
         actor = person(lang, names.get(c["actor"], c["actor"]))
         was = summary(lang, e.type, e.payload, names)
         line += message(
-            lang, "history.corrected", by=c["position"], reason=c["reason"], actor=actor, was=was
+            lang,
+            "history_note.corrected",
+            by=c["position"],
+            reason=c["reason"],
+            actor=actor,
+            was=was,
         )
     return line

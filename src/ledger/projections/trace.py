@@ -223,6 +223,7 @@ class MatterFile:
             for corrected, indexes in self.shared.correction_records.items()
             if corrected in positions
             for i in indexes
+            if self.records[i].seq not in positions  # a correction naming the matter is in
         ]
         return sorted([*entries, *added], key=lambda e: e.position) if added else entries
 
