@@ -185,3 +185,7 @@ class SignatureInvalidError(IntegrityError):
 
 class CheckpointMismatchError(IntegrityError):
     """The log does not match a signed checkpoint (for example, its tail was removed)."""
+
+
+class CorrectionFieldError(DomainRuleError):
+    """A correction names a field that may not be corrected, or a value of the wrong type."""

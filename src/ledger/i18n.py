@@ -422,6 +422,47 @@ CATALOGUE: Final[Mapping[str, Text]] = {
     "trace.change": Text(
         "change at position {position}: {type}", "变更（序号 {position}）：{type}"
     ),
+    "trace.decision_corrected": Text(
+        "  (counted as corrected by event {by})", "（按第 {by} 号事件更正后的计票）"
+    ),
+    "trace.corrected": Text(
+        "{now} (corrected by event {by}; first recorded: {was})",
+        "{now}（经第 {by} 号事件更正；原记录：{was}）",
+    ),
+    "trace.corrections": Text("corrections:", "更正："),
+    "trace.correction": Text(
+        "event {position} corrects event {corrects}: {changes}; reason: {reason}; "
+        "recorded by {actor} at {at}",
+        "第 {position} 号事件更正第 {corrects} 号事件：{changes}；理由：{reason}；"
+        "记录人：{actor}，{at}",
+    ),
+    "trace.correction_change": Text("{field} {was} → {now}", "{field}由{was}改为{now}"),
+    "trace.correction_change_of": Text(
+        "{field} of {member} {was} → {now}", "{member}的{field}由{was}改为{now}"
+    ),
+    "trace.correction_words": Text("in words only: {text}", "仅文字说明：{text}"),
+    "history_note.corrected": Text(
+        "  [corrected by event {by} ({reason}; by {actor}); first recorded: {was}]",
+        "  [经第 {by} 号事件更正（{reason}；记录人：{actor}）；原记录：{was}]",
+    ),
+    "corrected_field.stance": Text("stance", "表态"),
+    "corrected_field.ballot": Text("vote", "投票"),
+    "corrected_field.attendance": Text("attendance", "出席情况"),
+    "corrected_field.outcome": Text("result", "结果"),
+    "corrected_field.votes_for": Text("votes for", "赞成票"),
+    "corrected_field.votes_against": Text("votes against", "反对票"),
+    "corrected_field.abstentions": Text("abstentions", "弃权票"),
+    "corrected_field.invalid": Text("invalid ballots", "无效票"),
+    "corrected_field.ballots_cast": Text("ballots cast", "投票数"),
+    "corrected_field.opened_at": Text("opening time", "开会时间"),
+    "corrected_field.sent_at": Text("notice time", "通知时间"),
+    "corrected_field.closed_at": Text("closing time", "散会时间"),
+    "corrected_field.issued_at": Text("issue time", "印发时间"),
+    "corrected_field.reasons": Text("reasons", "理由"),
+    "corrected_field.reason": Text("reason", "理由"),
+    "corrected_field.summary": Text("summary", "摘要"),
+    "attendance.present": Text("present", "出席"),
+    "attendance.absent": Text("absent", "缺席"),
     "trace.findings": Text("{count} finding(s):", "发现 {count} 个问题："),
     "trace.no_findings": Text("no findings", "未发现问题"),
     "trace.legend": Text(

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ledger.beijing_time import say_time
 from ledger.i18n import CATALOGUE, Lang, message, term, terms
 
 _TALLY_ONLY = re.compile(r"voted \((\w+): tally only\)")
@@ -113,6 +114,62 @@ def event(lang: Lang, event_type: str) -> str:
     return term(lang, "event", event_type)
 
 
+_VALUE_GROUPS = {"stance": "stance", "ballot": "choice", "outcome": "outcome"}
+
+
+def corrected_value(lang: Lang, field: str, value: object) -> str:
+    """A corrected field's value as the reader says it (a stance, a choice, an outcome, an
+    attendance in their words; counts, times and text as recorded)."""
+    if value is None:
+        return "—"
+    group = _VALUE_GROUPS.get(field, "attendance" if field == "attendance" else "")
+    return term(lang, group, str(value)) if group else str(value)
+
+
+def correction_change(lang: Lang, change: dict[str, Any], names: dict[str, str]) -> str:
+    """One change of a correction: which field (of whom), from what, to what."""
+    field = change["field"]
+    values = {
+        "field": term(lang, "corrected_field", field),
+        "was": corrected_value(lang, field, change.get("original")),
+        "now": corrected_value(lang, field, change["value"]),
+    }
+    member = change.get("member")
+    if member:
+        return message(
+            lang, "trace.correction_change_of", member=names.get(member, member), **values
+        )
+    return message(lang, "trace.correction_change", **values)
+
+
+def correction(lang: Lang, c: dict[str, Any], names: dict[str, str]) -> str:
+    """A correction as the trace lists it: where, what it changed, why, who recorded it, when."""
+    separator = "；" if lang == "zh" else "; "
+    changes = separator.join(correction_change(lang, x, names) for x in c["changes"])
+    return message(
+        lang,
+        "trace.correction",
+        position=c["position"],
+        corrects=c["corrects"],
+        changes=changes or message(lang, "trace.correction_words", text=c["correction"]),
+        reason=c["reason"],
+        actor=person(lang, names.get(c["actor"], c["actor"])),
+        at=say_time(lang, c["recorded_at"]),
+    )
+
+
+def corrected_detail(
+    lang: Lang, role_name: str, text: str, was_role: str, was: str, by: tuple[int, ...]
+) -> str:
+    """A role's detail that a correction changed, beside the detail first recorded."""
+    now = detail(lang, role_name, text)
+    if not by:
+        return now
+    first = detail(lang, was_role, was) if was_role == role_name else role(lang, was_role)
+    joined = ", ".join(map(str, by))
+    return message(lang, "trace.corrected", now=now, by=joined, was=first or "—")
+
+
 def summary(lang: Lang, event_type: str, payload: Any, names: dict[str, str]) -> str:
     """One readable line for an event of a matter's history (the catalogue's ``history.*``;
     in English the same line as ``projections.views.summarise``, which the JSON carries)."""
@@ -155,3 +212,26 @@ def summary(lang: Lang, event_type: str, payload: Any, names: dict[str, str]) ->
         "abstentions": p.get("abstentions", 0),
     }
     return message(lang, key, **values)
+
+
+def history_line(lang: Lang, e: Any, names: dict[str, str]) -> str:
+    """One event of a matter's history (``e``, a ``projections.trace.ArchiveEntry``): as
+    corrected, with the line first recorded, the correction's position, reason and author
+    beside it."""
+    payload = e.corrected if e.corrected is not None else e.payload
+    line = summary(lang, e.type, payload, names)
+    line += " ✍" if e.signed_by_actor else ""
+    for c in e.corrections:
+        if not c["changes"]:
+            continue
+        actor = person(lang, names.get(c["actor"], c["actor"]))
+        was = summary(lang, e.type, e.payload, names)
+        line += message(
+            lang,
+            "history_note.corrected",
+            by=c["position"],
+            reason=c["reason"],
+            actor=actor,
+            was=was,
+        )
+    return line

@@ -161,6 +161,7 @@ def _matter_page(
     body += _decisions(lang, trace)
     body += _timeline(lang, entries, names)
     body += _roles(lang, trace, context.level)
+    body += _corrections(lang, trace, names)
     body += _findings(lang, trace)
     body.append(_note(lang, context))
     return _document(lang, title, body)
@@ -176,6 +177,9 @@ def _decisions(lang: Lang, trace: Trace) -> list[str]:
             mismatch = message(
                 lang, "trace.count_differs", computed=term(lang, "outcome", d["computed"])
             )
+        if d.get("corrected_by"):
+            by = ", ".join(map(str, d["corrected_by"]))
+            mismatch += message(lang, "trace.decision_corrected", by=by)
         line = message(
             lang,
             "trace.decision",
@@ -202,6 +206,16 @@ def _decisions(lang: Lang, trace: Trace) -> list[str]:
     return out
 
 
+def _corrections(lang: Lang, trace: Trace, names: dict[str, str]) -> list[str]:
+    """The corrections of the file's events: what each changed, why, who recorded it, where."""
+    if not trace.corrections:
+        return []
+    out = [f"<h2>{_t(lang, 'trace.corrections')}</h2>", '<ul class="corrections">']
+    for c in trace.corrections:
+        out.append(f"<li>{_e(vocabulary.correction(lang, c, names))}</li>")
+    return [*out, "</ul>"]
+
+
 def _timeline(lang: Lang, entries: list[ArchiveEntry], names: dict[str, str]) -> list[str]:
     out = [
         f"<h2>{_t(lang, 'html.timeline')}</h2>",
@@ -219,9 +233,7 @@ def _timeline(lang: Lang, entries: list[ArchiveEntry], names: dict[str, str]) ->
             withheld = _t(lang, "html.withheld_event", type=vocabulary.event(lang, e.type))
             cell = f'<td class="withheld">{withheld}</td>'
         else:
-            line = vocabulary.summary(lang, e.type, e.payload, names)
-            mark = " ✍" if e.signed_by_actor else ""
-            cell = f"<td>{_e(line)}{mark}</td>"
+            cell = f"<td>{_e(vocabulary.history_line(lang, e, names))}</td>"
         out.append(
             f'<tr><td class="num">{e.position}</td>'
             f'<td class="nowrap">{_e(say_time(lang, e.occurred_at, zone=False))}</td>'
@@ -245,7 +257,9 @@ def _roles(lang: Lang, trace: Trace, level: str) -> list[str]:
         "<tbody>",
     ]
     for r in trace.roles:
-        detail = vocabulary.detail(lang, r.role, r.detail) + (" ✍" if r.signed_by_person else "")
+        detail = vocabulary.corrected_detail(
+            lang, r.role, r.detail, r.original_role, r.original_detail, r.corrected_by
+        ) + (" ✍" if r.signed_by_person else "")
         out.append(
             f'<tr><td class="num">{r.position}</td>'
             f"<td>{_e(vocabulary.role(lang, r.role))}</td>"

@@ -95,6 +95,9 @@ def _show_trace(cli: CliContext, result: Trace, level: str) -> None:
         mismatch = ""
         if d["announced"] != d["computed"]:
             mismatch = cli.t("trace.count_differs", computed=term(lang, "outcome", d["computed"]))
+        if d.get("corrected_by"):
+            by = ", ".join(map(str, d["corrected_by"]))
+            mismatch += cli.t("trace.decision_corrected", by=by)
         say(
             cli.t(
                 "trace.decision",
@@ -124,7 +127,10 @@ def _show_trace(cli: CliContext, result: Trace, level: str) -> None:
                 vocabulary.role(lang, r.role),
                 vocabulary.person(lang, r.name or "—"),
                 vocabulary.posts(lang, r.posts, level),
-                vocabulary.detail(lang, r.role, r.detail) + (" ✍" if r.signed_by_person else ""),
+                vocabulary.corrected_detail(
+                    lang, r.role, r.detail, r.original_role, r.original_detail, r.corrected_by
+                )
+                + (" ✍" if r.signed_by_person else ""),
             )
             for r in result.roles
         ],
@@ -143,6 +149,12 @@ def _show_trace(cli: CliContext, result: Trace, level: str) -> None:
     for change in result.changes:
         change_type = vocabulary.event(lang, change["type"])
         say(cli.t("trace.change", position=change["position"], type=change_type))
+    if result.corrections:
+        names = {r.person: r.name for r in result.roles if r.name}
+        say("")
+        say(cli.t("trace.corrections"))
+        for c in result.corrections:
+            say("  " + vocabulary.correction(lang, c, names))
     say("")
     if result.findings:
         say(cli.t("trace.findings", count=len(result.findings)))
@@ -188,6 +200,10 @@ def archive(cli: CliContext, matter: str, as_of: datetime | None, as_json: bool)
             say(f"\n[{term(cli.lang, 'section', section)}]")
         when = say_time(cli.lang, e.occurred_at, zone=False)
         say(f"{e.position:>6}  {when}  {vocabulary.event(cli.lang, e.type):<32} {e.payload}")
+        if e.corrected is not None:
+            say(f"{'':>6}  {'':16}  {'→':<32} {e.corrected}")
+        for c in e.corrections:
+            say(f"{'':>6}  {'':16}  {'':<32} {vocabulary.correction(cli.lang, c, {})}")
 
 
 @click.command()
@@ -204,9 +220,8 @@ def history(cli: CliContext, matter: str, as_of: datetime | None, as_json: bool)
     file = reader.matter_file(matter, as_of)
     names = file.names()
     for e in file.archive():
-        line = vocabulary.summary(cli.lang, e.type, e.payload, names)
-        mark = " ✍" if e.signed_by_actor else ""
-        say(f"{e.position:>6}  {say_time(cli.lang, e.occurred_at, zone=False)}  {line}{mark}")
+        line = vocabulary.history_line(cli.lang, e, names)
+        say(f"{e.position:>6}  {say_time(cli.lang, e.occurred_at, zone=False)}  {line}")
 
 
 @click.command()
@@ -259,7 +274,14 @@ def _show_person(cli: CliContext, result: dict[str, Any], level: str) -> None:
                     m["title"] if i == 0 else "",
                     r["position"],
                     vocabulary.role(lang, r["role"]),
-                    vocabulary.detail(lang, r["role"], r["detail"]),
+                    vocabulary.corrected_detail(
+                        lang,
+                        r["role"],
+                        r["detail"],
+                        r.get("original_role", ""),
+                        r.get("original_detail", ""),
+                        tuple(c["position"] for c in r.get("corrections", ())),
+                    ),
                 )
             )
     if rows:
@@ -273,6 +295,18 @@ def _show_person(cli: CliContext, result: dict[str, Any], level: str) -> None:
             ],
             rows,
         )
+    corrections = {
+        c["position"]: c
+        for m in result["matters"]
+        for r in m["roles"]
+        for c in r.get("corrections", ())
+    }
+    if corrections:
+        names = {result["member"]: result["name"]}
+        say("")
+        say(cli.t("trace.corrections"))
+        for position in sorted(corrections):
+            say("  " + vocabulary.correction(lang, corrections[position], names))
     say("")
     if result["findings"] is None:
         say(cli.t("person.findings_left_out"))

@@ -11,6 +11,7 @@ listed in ``World.withheld``, and later acts on a stream whose opening was withh
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
@@ -20,9 +21,12 @@ from uuid import UUID
 from pydantic import ValidationError
 
 from ledger.domain import EVENT_TYPES
+from ledger.domain.correction import CORRECTABLE
+from ledger.domain.matter import Outcome
+from ledger.domain.meeting import Choice, Stance
 from ledger.domain.rules import facts as f
 from ledger.errors import RecordDecodeError
-from ledger.integrity.canonical import parse_time
+from ledger.integrity.canonical import format_time, parse_time
 from ledger.integrity.record import Record, read_record
 from ledger.integrity.verify import StoredRow
 
@@ -85,6 +89,8 @@ class _Builder:
         self.corrections: list[f.CorrectionFact] = []
         self.events: list[f.EventFact] = []
         self.withheld: list[int] = []
+        # the stream of each act a correction may change (few types), to find its fact again
+        self.correctable: dict[int, UUID] = {}
 
     def add(self, record: Record, recorded_at: datetime) -> None:
         header = record.header
@@ -125,6 +131,8 @@ class _Builder:
         handler = _HANDLERS.get(event_type)
         if handler is not None:
             handler(self, stream, stamp, payload)
+        if event_type in CORRECTABLE:
+            self.correctable[record.seq] = stream
 
     def start(self, kind: str, stream: UUID, fields: dict[str, Any]) -> None:
         self.drafts[kind][stream] = {"id": stream, **fields}
@@ -194,8 +202,16 @@ def _on(event_type: str) -> Callable[[Handler], Handler]:
     return register
 
 
+_PLACES: dict[str, tuple[str, str]] = {
+    "meeting.opened": ("meetings", "opening"),
+    "meeting.closed": ("meetings", "closing"),
+}
+"""Where each event type's fact lives in a draft: (kind, name); a list, unless set once."""
+
+
 def _appends(event_type: str, kind: str, name: str, make: Callable[[Stamp, Any], Any]) -> None:
     """Register a handler that appends ``make(stamp, payload)`` to a draft's list ``name``."""
+    _PLACES[event_type] = (kind, name)
 
     def handler(b: _Builder, stream: UUID, stamp: Stamp, p: Any) -> None:
         b.append(kind, stream, name, make(stamp, p))
@@ -570,6 +586,18 @@ def _transcription(b: _Builder, stream: UUID, stamp: Stamp, p: Any) -> None:
 
 @_on("correction.recorded")
 def _correction(b: _Builder, stream: UUID, stamp: Stamp, p: Any) -> None:
+    changes = tuple(
+        f.FieldChangeFact(
+            field=c.field,
+            value=c.value,
+            original=None,
+            member=c.member,
+            outcome=CORRECTABLE.get(p.corrects_type, {}).get(c.field, _NOT).outcome,
+        )
+        for c in p.changes
+    )
+    if changes:
+        changes = _apply_correction(b, stamp["position"], p.corrects, p.corrects_type, changes)
     b.corrections.append(
         f.CorrectionFact(
             **stamp,
@@ -577,5 +605,128 @@ def _correction(b: _Builder, stream: UUID, stamp: Stamp, p: Any) -> None:
             corrects_type=p.corrects_type,
             reason=p.reason,
             correction=p.correction,
+            changes=changes,
         )
     )
+
+
+# --- corrections: the corrected act's fact takes the corrected values ---------------------------
+
+
+class _NotCorrectable:
+    outcome = False
+
+
+_NOT = _NotCorrectable()
+
+
+def _apply_correction(
+    b: _Builder,
+    position: int,
+    corrects: int,
+    event_type: str,
+    changes: tuple[f.FieldChangeFact, ...],
+) -> tuple[f.FieldChangeFact, ...]:
+    """Replace the fact of the act at ``corrects`` by its corrected form; the changes with the
+    values they replaced (unchanged when the act is not here: withheld, or not yet recorded)."""
+    stream = b.correctable.get(corrects)
+    place = _PLACES.get(event_type)
+    if stream is None or place is None:
+        return changes
+    kind, name = place
+    draft = b.drafts[kind].get(stream)
+    if draft is None:
+        return changes
+    held: Any = draft.get(name)
+    facts: list[Any] = held if isinstance(held, list) else [held]
+    index = next((i for i, x in enumerate(facts) if getattr(x, "position", None) == corrects), None)
+    if index is None:
+        return changes
+    fact = facts[index]
+    noted = []
+    for change in changes:
+        original, fact = _change_fact(fact, change)
+        noted.append(dataclasses.replace(change, original=original))
+    fact = dataclasses.replace(fact, corrected_by=(*fact.corrected_by, position))
+    if isinstance(held, list):
+        held[index] = fact
+    else:
+        draft[name] = fact
+    if event_type in ("meeting.vote_taken", "meeting.opened"):
+        _correct_bases(b, stream, fact, position)
+    return tuple(noted)
+
+
+_CONVERT: dict[str, Callable[[Any], Any]] = {
+    "stance": Stance,
+    "outcome": Outcome,
+    "opened_at": parse_time,
+    "sent_at": parse_time,
+    "closed_at": parse_time,
+    "issued_at": parse_time,
+}
+
+
+def _json(value: Any) -> str | int:
+    if isinstance(value, datetime):
+        return format_time(value)
+    return value.value if hasattr(value, "value") else value  # type: ignore[no-any-return]
+
+
+def _change_fact(fact: Any, change: f.FieldChangeFact) -> tuple[str | int | None, Any]:
+    """The value a change replaces (JSON form), and the fact with the change made."""
+    member = change.member
+    if change.field == "ballot":
+        ballots = fact.ballots
+        before = next((x.choice.value for x in ballots if x.member == member), None)
+        after = tuple(
+            f.BallotFact(member=x.member, choice=Choice(str(change.value)))
+            if x.member == member
+            else x
+            for x in ballots
+        )
+        return before, dataclasses.replace(fact, ballots=after)
+    if change.field == "attendance":
+        before = "present" if member in fact.present else "absent"
+        present = tuple(m for m in fact.present if m != member)
+        absences = tuple(a for a in fact.absences if a.member != member)
+        if change.value == "present" and member is not None:
+            present = (*present, member)
+        elif member is not None:
+            absences = (*absences, f.AbsenceFact(member=member))
+        return before, dataclasses.replace(fact, present=present, absences=absences)
+    before = _json(getattr(fact, change.field))
+    value = _CONVERT.get(change.field, lambda v: v)(change.value)
+    return before, dataclasses.replace(fact, **{change.field: value})
+
+
+def _correct_bases(b: _Builder, meeting: UUID, fact: Any, position: int) -> None:
+    """A decision's basis (its count, as frozen when announced) follows a corrected vote or
+    attendance of the meeting that took it."""
+    for draft in b.drafts["matters"].values():
+        decisions = draft.get("decisions", [])
+        for i, decision in enumerate(decisions):
+            if decision.meeting != meeting:
+                continue
+            if isinstance(fact, f.VoteFact):
+                if draft["id"] not in fact.items:
+                    continue
+                update: dict[str, Any] = {
+                    "votes_for": fact.votes_for,
+                    "votes_against": fact.votes_against,
+                    "abstentions": fact.abstentions,
+                    "invalid": fact.invalid,
+                    "ballots_cast": fact.ballots_cast,
+                }
+            else:
+                update = {
+                    "present": fact.present,
+                    "absent": tuple(a.member for a in fact.absences if not a.on_leave),
+                    "on_leave": tuple(a.member for a in fact.absences if a.on_leave),
+                }
+            basis = decision.basis.model_copy(update=update)
+            computed = "adopted" if basis.votes_for >= basis.votes_needed else "rejected"
+            basis = basis.model_copy(update={"computed_outcome": computed})
+            decisions[i] = dataclasses.replace(
+                decision, basis=basis, corrected_by=(*decision.corrected_by, position)
+            )

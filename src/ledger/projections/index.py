@@ -60,9 +60,11 @@ CONTEXT_KINDS = (
     "transcription",
     "key",
     "report",
+    "correction",
 )
 """Kinds of events every question may need: who held which post, who sat on which body, which
-working-day calendar counts, which acts were transcribed from paper."""
+working-day calendar counts, which acts were transcribed from paper, and the corrections (few),
+which may change any act of any file."""
 
 LABELS = {
     "member.registered": ("member", "name"),
@@ -414,6 +416,13 @@ class LedgerIndex:
             marks = ",".join("?" * len(chunk))
             rows += self.recorder.query(statement.replace("{in}", marks), [*chunk, *extra])
         return rows
+
+    def rows_at_positions(self, positions: Sequence[int]) -> list[int]:
+        """Storage rows of the events at log ``positions``, in log order."""
+        rows = self._query_in(
+            "SELECT row, position FROM events WHERE position IN ({in})", list(positions)
+        )
+        return [r[0] for r in sorted(rows, key=lambda r: r[1])]
 
     def count(self) -> int:
         """How many events the index holds."""

@@ -25,9 +25,10 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from ledger.domain.correction import corrected_payload
 from ledger.domain.meeting import WHOLE_MEETING
 from ledger.domain.rules.engine import evaluate, parameters_in_force
-from ledger.domain.rules.facts import World
+from ledger.domain.rules.facts import CorrectionFact, World
 from ledger.domain.rules.finding import Finding
 from ledger.integrity.canonical import format_time
 from ledger.integrity.verify import StoredRow
@@ -87,7 +88,9 @@ class ArchiveEntry:
     recorded_at: str
     actor: str
     signed_by_actor: bool
-    payload: Any
+    payload: Any  # as first recorded
+    corrected: Any = None  # the payload with its structured corrections applied, if any
+    corrections: tuple[dict[str, Any], ...] = ()  # the corrections of this event (see below)
 
 
 @dataclass(frozen=True)
@@ -103,6 +106,10 @@ class Role:
     signed_by_person: bool
     posts: tuple[str, ...] = ()  # the person's posts at the time
     in_charge: tuple[str, ...] = ()  # their portfolio at the time
+    # when a correction changed this part: the part as first recorded, and the correction
+    original_role: str = ""
+    original_detail: str = ""
+    corrected_by: tuple[int, ...] = ()
 
 
 @dataclass
@@ -119,6 +126,7 @@ class Trace:
     dissenters: list[dict[str, str]] = field(default_factory=list)
     chair_against_majority: list[dict[str, Any]] = field(default_factory=list)
     changes: list[dict[str, Any]] = field(default_factory=list)
+    corrections: list[dict[str, Any]] = field(default_factory=list)
     findings: list[dict[str, Any]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
@@ -186,20 +194,38 @@ class MatterFile:
             )
             if not concerns or event_type not in SECTIONS:
                 continue
-            entries.append(
-                ArchiveEntry(
-                    position=record.seq,
-                    section=SECTIONS[event_type],
-                    type=event_type,
-                    stream=stream,
-                    occurred_at=header["occurred_at"],
-                    recorded_at=header["recorded_at"],
-                    actor=header["actor"],
-                    signed_by_actor=bool(header["signers"]),
-                    payload=payload if payload is not None else {"withheld": True},
-                )
-            )
-        return entries
+            entries.append(self._entry(record, payload))
+        return self._with_corrections(entries)
+
+    def _entry(self, record: Any, payload: Any) -> ArchiveEntry:
+        header = record.header
+        corrections = self.shared.corrections.get(record.seq, ())
+        changes = tuple(c for correction in corrections for c in correction["changes"])
+        return ArchiveEntry(
+            position=record.seq,
+            section=SECTIONS[header["type"]],
+            type=header["type"],
+            stream=header["stream"],
+            occurred_at=header["occurred_at"],
+            recorded_at=header["recorded_at"],
+            actor=header["actor"],
+            signed_by_actor=bool(header["signers"]),
+            payload=payload if payload is not None else {"withheld": True},
+            corrected=corrected_payload(payload, changes) if changes and payload else None,
+            corrections=corrections,
+        )
+
+    def _with_corrections(self, entries: list[ArchiveEntry]) -> list[ArchiveEntry]:
+        """The file's events and the corrections of any of them, in log order."""
+        positions = {e.position for e in entries}
+        added = [
+            self._entry(self.records[i], self.records[i].body.get("payload"))
+            for corrected, indexes in self.shared.correction_records.items()
+            if corrected in positions
+            for i in indexes
+            if self.records[i].seq not in positions  # a correction naming the matter is in
+        ]
+        return sorted([*entries, *added], key=lambda e: e.position) if added else entries
 
     def trace(self, with_findings: bool = True) -> Trace:
         """Every role and who held it, dissent, the chair's call, changes and (unless
@@ -239,9 +265,14 @@ class MatterFile:
 
         matter = str(self.matter)
         for e in entries:
-            for part in parts_of(e.type, e.payload):
+            for part in _parts(e):
                 if part.items is None or matter in part.items:
                     add(part.role, part.person, part.detail, e)
+            if e.corrections:
+                _note_original(trace.roles, e)
+                trace.corrections += [
+                    {**c, "actor_name": names.get(c["actor"], c["actor"])} for c in e.corrections
+                ]
             if e.type in ("matter.changed", "matter.revoked", "matter.reconsideration_agreed"):
                 p = e.payload if isinstance(e.payload, dict) else {}
                 trace.changes.append({"position": e.position, "type": e.type, **p})
@@ -261,6 +292,7 @@ class MatterFile:
                     "roster": len(basis.roster),
                     "present": len(basis.present),
                     "rule": basis.rule,
+                    "corrected_by": list(decision.corrected_by),
                 }
             )
         self._dissent_and_chair(trace, names)
@@ -325,6 +357,33 @@ class MatterFile:
         ]
 
 
+def _parts(entry: ArchiveEntry) -> list[Any]:
+    """The parts people held in an event, as corrected."""
+    return parts_of(entry.type, entry.corrected if entry.corrected is not None else entry.payload)
+
+
+def _note_original(roles: list[Role], entry: ArchiveEntry) -> None:
+    """Mark the roles of a corrected event whose part the correction changed, with the part as
+    first recorded (matched by person: an attendance correction moves a member from
+    ``attended`` to ``absent``)."""
+    first = {p.person: p for p in parts_of(entry.type, entry.payload)}
+    by = tuple(c["position"] for c in entry.corrections)
+    for i, role in enumerate(roles):
+        if role.position != entry.position:
+            continue
+        was = first.get(role.person)
+        if was is None or (was.role, was.detail) == (role.role, role.detail):
+            continue
+        roles[i] = Role(
+            **{
+                **asdict(role),
+                "original_role": was.role,
+                "original_detail": was.detail,
+                "corrected_by": by,
+            }
+        )
+
+
 def _state(facts: Any) -> str:
     if facts.revocations:
         return "revoked"
@@ -364,3 +423,38 @@ class Shared:
             for ident in {record.header["stream"], *named}:
                 self.about.setdefault(ident, []).append(i)
         self.world: World = world_of(self.records, as_of)
+        # the corrections of each corrected position, recorded by the moment (log order)
+        self.correction_records: dict[int, list[int]] = {}
+        self.corrections: dict[int, tuple[dict[str, Any], ...]] = {}
+        for c in self.world.corrections:
+            self.corrections[c.corrects] = (
+                *self.corrections.get(c.corrects, ()),
+                said_correction(c),
+            )
+        known = {c.position: c.corrects for c in self.world.corrections}
+        for i, record in enumerate(self.records):
+            if record.seq in known:
+                self.correction_records.setdefault(known[record.seq], []).append(i)
+
+
+def said_correction(c: CorrectionFact) -> dict[str, Any]:
+    """A correction as the views show it: where it is, whose it is, why, and what it changed."""
+    return {
+        "position": c.position,
+        "corrects": c.corrects,
+        "type": c.corrects_type,
+        "recorded_at": format_time(c.recorded_at),
+        "actor": c.actor,
+        "reason": c.reason,
+        "correction": c.correction,
+        "changes": tuple(
+            {
+                "field": x.field,
+                "member": str(x.member) if x.member else None,
+                "original": x.original,
+                "value": x.value,
+                "outcome": x.outcome,
+            }
+            for x in c.changes
+        ),
+    }

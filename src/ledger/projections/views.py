@@ -9,15 +9,19 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
+from ledger.domain.correction import corrected_payload
 from ledger.domain.rules.engine import evaluate, parameters_in_force
 from ledger.domain.rules.facts import World
 from ledger.domain.rules.finding import Finding
 from ledger.errors import InputError
 from ledger.integrity.canonical import format_time
+from ledger.integrity.record import read_record
 from ledger.integrity.verify import StoredRow
 from ledger.projections.facts import build_world
 from ledger.projections.index import LedgerIndex
+from ledger.projections.roles import parts_of
 from ledger.projections.trace import MatterFile
+from ledger.projections.trace import said_correction as _said
 
 RowsAt = Callable[[Sequence[int]], list[StoredRow]]
 
@@ -110,6 +114,7 @@ class Reader:
             world, found = self.context(moment), []
         facts = world.members.get(UUID(member))
         matters: dict[str, dict[str, Any]] = {}
+        corrected = self._corrected_parts(world, member)
         for held in self.index.roles_of(member, until):
             entry = matters.setdefault(
                 held.matter, {"matter": held.matter, "title": held.title, "roles": []}
@@ -127,6 +132,7 @@ class Reader:
                     "posts": [p.value for p in posts.posts] if posts is not None else [],
                     "in_charge": list(posts.in_charge) if posts is not None else [],
                     "signed_by_person": held.signed_by_person,
+                    **corrected.get((held.position, held.role, held.detail), {}),
                 }
             )
         return {
@@ -148,6 +154,41 @@ class Reader:
             ),
         }
 
+    def _corrected_parts(
+        self, world: World, member: str
+    ) -> dict[tuple[int, str, str], dict[str, Any]]:
+        """For each part of ``member`` (as the index holds it: position, role, detail) that a
+        structured correction changed: the part as corrected, and the corrections (few: only
+        the corrected events are read)."""
+        by_position: dict[int, list[dict[str, Any]]] = {}
+        for c in world.corrections:
+            if c.changes:
+                by_position.setdefault(c.corrects, []).append(_said(c))
+        if not by_position:
+            return {}
+        out: dict[tuple[int, str, str], dict[str, Any]] = {}
+        for row in self.rows_at(self.index.rows_at_positions(sorted(by_position))):
+            record = read_record(row.state)
+            payload = record.body.get("payload")
+            corrections = by_position.get(record.seq, [])
+            changes = tuple(x for c in corrections for x in c["changes"])
+            now = parts_of(record.header["type"], corrected_payload(payload, changes))
+            mine = [p for p in now if p.person == member]
+            for was in parts_of(record.header["type"], payload):
+                if was.person != member:
+                    continue
+                part = next(iter(mine), None)
+                if part is None or (part.role, part.detail) == (was.role, was.detail):
+                    continue
+                out[(record.seq, was.role, was.detail)] = {
+                    "role": part.role,
+                    "detail": part.detail,
+                    "original_role": was.role,
+                    "original_detail": was.detail,
+                    "corrections": corrections,
+                }
+        return out
+
     def timeline(self, ref: str, as_of: datetime | None = None) -> list[dict[str, Any]]:
         """A matter's history, step by step."""
         file = self.matter_file(ref, as_of)
@@ -160,7 +201,17 @@ class Reader:
                 "type": e.type,
                 "actor": e.actor,
                 "signed_by_actor": e.signed_by_actor,
-                "summary": summarise(e.type, e.payload, file.names()),
+                "summary": summarise(
+                    e.type, e.corrected if e.corrected is not None else e.payload, file.names()
+                ),
+                **(
+                    {
+                        "original_summary": summarise(e.type, e.payload, file.names()),
+                        "corrections": list(e.corrections),
+                    }
+                    if e.corrections
+                    else {}
+                ),
             }
             for e in file.archive()
         ]

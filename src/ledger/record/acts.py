@@ -524,13 +524,32 @@ class ConcludeReview(ActBase):
     material: Material | None = None
 
 
+class ChangeEntry(BaseModel):
+    """One field of the corrected event and the value it should have had (docs/record-format.md,
+    "Corrections", lists the fields that may be corrected)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    field: Text
+    value: int | Text
+    member: Ref | None = None
+
+
 class CorrectRecord(Aliased):
     """Correct a recorded act: a new event pointing at the event it corrects (never an edit)."""
 
     act: Literal["record.correct"]
     corrects: int = Field(ge=1, description="The log position of the event being corrected.")
     reason: Text
-    correction: Text
+    correction: Text | None = Field(
+        default=None,
+        description="What the record should have said, in words (default: the changes).",
+    )
+    changes: tuple[ChangeEntry, ...] = Field(
+        default=(),
+        description="Fields of the corrected event and their right values; the rules and "
+        "every view then read the corrected act.",
+    )
     material: Material | None = None
 
 

@@ -17,7 +17,14 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
 
 from ledger.domain.body import Body, BodyEstablished
-from ledger.domain.correction import Correction, CorrectionRecorded
+from ledger.domain.correction import (
+    CORRECTION_FORMAT,
+    Correction,
+    CorrectionRecorded,
+    FieldChange,
+    check_change,
+    describe,
+)
 from ledger.domain.delegation import Delegation, DelegationGranted, DelegationWithdrawn
 from ledger.domain.emergency import (
     EmergencyAcknowledged,
@@ -76,6 +83,7 @@ from ledger.domain.rules.catalogue import RULES_BY_ID
 from ledger.domain.rules.thresholds import Share
 from ledger.domain.transcription import Transcription, TranscriptionRecorded
 from ledger.errors import (
+    CorrectionFieldError,
     DomainRuleError,
     InputError,
     LedgerError,
@@ -889,14 +897,36 @@ def _correct(b: Batch, act: a.CorrectRecord) -> list[Aggregate]:
             f"no event at log position {act.corrects}",
             zh=f"日志中没有序号为 {act.corrects} 的事件",
         )
+    event_type = found.header["type"]
+    changes = tuple(
+        FieldChange(
+            field=c.field,
+            value=check_change(
+                event_type, act.corrects, c.field, c.value, member, found.body.get("payload")
+            ),
+            member=member,
+        )
+        for c in act.changes
+        for member in [
+            b.get(Member, c.member, "member", UnknownMemberError).id if c.member else None
+        ]
+    )
+    if act.correction is None and not changes:
+        raise CorrectionFieldError(
+            "a correction says what the record should have said: give `correction` (words), "
+            "`changes` (fields), or both",
+            zh="更正须说明记录应为何：请给出 correction（文字）或 changes（字段），或两者都给",
+        )
     new_id = uuid4()
     payload = CorrectionRecorded(
         corrects=act.corrects,
         corrects_hash=found.hash,
-        corrects_type=found.header["type"],
+        corrects_type=event_type,
         reason=act.reason,
-        correction=act.correction,
+        correction=act.correction or describe(changes),
         material=b.material(act.material),
+        changes=changes,
+        format=CORRECTION_FORMAT if changes else None,
     )
     correction = Correction.record(
         new_id, payload, b.envelope(act, new_id, Correction.Recorded, payload, OFFICE)

@@ -284,6 +284,15 @@ RULES: tuple[Rule, ...] = (
         "An accountability review that holds a member who dissented on the decision responsible "
         "at a full degree, or no lighter than a member who voted for it, states a reason.",
     ),
+    Rule(
+        "outcome-correction",
+        "A correction that changes an outcome is reviewed",
+        "涉及表决结果的更正须经审查",
+        f"{SEED}, supporting systems 4 (决策过程记录备案)",
+        "A correction (`record.correct`) that changes a field bearing on an outcome (a vote's "
+        "tally or a ballot, who attended, an announced or decided result) is itself a finding "
+        "for review: the record is judged as corrected, and the change is never silent.",
+    ),
 )
 
 RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}

@@ -36,6 +36,7 @@ from ledger.domain.rules.facts import (
     ApprovalFact,
     ChangeFact,
     DecisionFact,
+    FieldChangeFact,
     MatterFacts,
     MeetingFacts,
     OpinionFact,
@@ -1735,5 +1736,76 @@ def check_transcription(world: World, params: Mapping[str, Any], as_of: datetime
     return found
 
 
+@_check("outcome-correction")
+def check_outcome_correction(
+    world: World, params: Mapping[str, Any], as_of: datetime
+) -> list[Finding]:
+    """Rule ``outcome-correction``: a structured correction that changes a field bearing on an
+    outcome (``ledger.domain.correction.CORRECTABLE``) is put up for review, citing the
+    correction and the act it corrected. Answerable: whoever recorded the correction."""
+    found = []
+    for correction in world.corrections:
+        changed = [c for c in correction.changes if c.outcome and c.value != c.original]
+        if not changed:
+            continue
+        listed = "; ".join(_change_en(world, c) for c in changed)
+        listed_zh = "；".join(_change_zh(world, c) for c in changed)
+        found.append(
+            _finding(
+                "outcome-correction",
+                SubjectKind.EVENT,
+                str(correction.corrects),
+                (correction.corrects, correction.position),
+                correction.actor,
+                None,
+                f"event {correction.position} corrects event {correction.corrects} in a way "
+                f"that bears on an outcome ({listed}); reason given: {correction.reason}; "
+                "review the correction",
+                f"第{correction.position}号事件更正了第{correction.corrects}号事件，涉及表决"
+                f"结果（{listed_zh}），所述理由：{correction.reason}；须审查此更正",
+                correction.recorded_at,
+            )
+        )
+    return found
+
+
 def _stamp(moment: datetime, lang: Lang = "en") -> str:
     return say_time(lang, moment)
+
+
+_FIELD_ZH = {
+    "votes_for": "赞成票",
+    "votes_against": "反对票",
+    "abstentions": "弃权票",
+    "invalid": "无效票",
+    "ballots_cast": "投票数",
+    "ballot": "投票",
+    "attendance": "出席",
+    "outcome": "结果",
+}
+_VALUE_ZH = {
+    "for": "赞成",
+    "against": "反对",
+    "abstain": "弃权",
+    "present": "出席",
+    "absent": "缺席",
+    "adopted": "通过",
+    "rejected": "未通过",
+}
+
+
+def _change_en(world: World, change: FieldChangeFact) -> str:
+    member = world.members.get(change.member) if change.member else None
+    whose = f" of {member.name if member else change.member}" if change.member else ""
+    return f"{change.field}{whose} {change.original} -> {change.value}"
+
+
+def _change_zh(world: World, change: FieldChangeFact) -> str:
+    member = world.members.get(change.member) if change.member else None
+    whose = f"{member.name if member else change.member}的" if change.member else ""
+
+    def said(value: str | int | None) -> str:
+        return _VALUE_ZH.get(str(value), str(value))
+
+    field = _FIELD_ZH.get(change.field, change.field)
+    return f"{whose}{field}由{said(change.original)}改为{said(change.value)}"

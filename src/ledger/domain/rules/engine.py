@@ -96,4 +96,36 @@ def evaluate(
             for f in CHECKS[rule](world, merged, as_of)
             if f.when <= as_of
         ]
-    return sorted(findings, key=lambda f: f.sort_key)
+    return sorted(_say_corrected(world, findings), key=lambda f: f.sort_key)
+
+
+_NOT_ON_CONTENT = frozenset({"late-record", "outcome-correction"})
+"""Rules a correction of an act's content cannot change: ``late-record`` reads when an act was
+recorded, ``outcome-correction`` is about the correction itself."""
+
+
+def _say_corrected(world: World, findings: list[Finding]) -> list[Finding]:
+    """Each finding that cites an act a correction changed says so (it was judged on the
+    corrected record)."""
+    changed: dict[int, list[int]] = {}
+    for correction in world.corrections:
+        if correction.changes:
+            changed.setdefault(correction.corrects, []).append(correction.position)
+    if not changed:
+        return findings
+    out = []
+    for f in findings:
+        by = sorted({c for p in f.positions for c in changed.get(p, ())})
+        if not by or f.rule in _NOT_ON_CONTENT:
+            out.append(f)
+            continue
+        listed = ", ".join(map(str, by))
+        out.append(
+            dataclasses.replace(
+                f,
+                corrected_by=tuple(by),
+                message=f"{f.message} (judged on the record as corrected by event {listed})",
+                message_zh=f"{f.message_zh}（按第{'、'.join(map(str, by))}号事件更正后的记录判定）",
+            )
+        )
+    return out

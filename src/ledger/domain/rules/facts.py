@@ -30,12 +30,14 @@ from ledger.domain.rules.calendar import CalendarKind, WorkingCalendar, YearCale
 
 @dataclass(frozen=True, kw_only=True)
 class Recorded:
-    """An act on the record: log position, claimed time, recording time, actor."""
+    """An act on the record: log position, claimed time, recording time, actor, and the
+    corrections (更正) that the facts of this act already apply, if any."""
 
     position: int
     occurred_at: datetime
     recorded_at: datetime
     actor: str
+    corrected_by: tuple[int, ...] = ()  # positions of the corrections applied to this act
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -595,14 +597,36 @@ class TranscriptionFact(Recorded):
 
 
 @dataclass(frozen=True, kw_only=True)
+class FieldChangeFact:
+    """One field a correction changed: its value as first recorded (``original``, in its JSON
+    form; None when the corrected act was not found) and as corrected, and whether it bears on
+    an outcome (``ledger.domain.correction.CORRECTABLE``)."""
+
+    field: str
+    value: str | int
+    original: str | int | None
+    member: UUID | None = None
+    outcome: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
 class CorrectionFact(Recorded):
-    """A correction of the event at log position ``corrects`` (in words: the rules still judge
-    the act as recorded, and a finding citing that position should be read with it)."""
+    """A correction of the event at log position ``corrects``. A correction in words only
+    (``changes`` empty) changes no fact: a finding citing that position should be read with it.
+    A structured correction's ``changes`` are already applied to the corrected act's facts (whose
+    ``corrected_by`` names this correction), so the rules judge the corrected record."""
 
     corrects: int
     corrects_type: str
     reason: str
     correction: str
+    changes: tuple[FieldChangeFact, ...] = ()
+
+    @property
+    def changes_outcome(self) -> bool:
+        """Whether a change alters a field that bears on an outcome (a vote, an attendance,
+        an announced result)."""
+        return any(c.outcome and c.value != c.original for c in self.changes)
 
 
 # --- accountability reviews ---------------------------------------------------------------------
@@ -668,6 +692,10 @@ class World:
     def rule_set(self) -> RuleSetFact | None:
         """The rule set in force: the last adopted."""
         return self.rule_sets[-1] if self.rule_sets else None
+
+    def corrections_of(self, position: int) -> tuple[CorrectionFact, ...]:
+        """The corrections of the act at ``position``, in log order."""
+        return tuple(c for c in self.corrections if c.corrects == position)
 
     def rule_set_at(self, moment: datetime) -> RuleSetFact | None:
         """The rule set in force at ``moment``: the last adopted by then."""

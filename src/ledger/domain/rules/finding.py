@@ -38,6 +38,8 @@ class Finding:
     calendar of each year a deadline was counted through (``2027@adopted:412``, ``2026@shipped``,
     ``2028@provisional``: no calendar known, weekends alone); a finding counted on weekends alone
     for some year is ``provisional`` and may change once that year's calendar is adopted.
+    ``corrected_by`` lists the corrections (更正) that changed an act it cites: it was judged on
+    the corrected record, and its messages say so.
     """
 
     rule: str
@@ -51,6 +53,7 @@ class Finding:
     when: datetime
     rule_ref: str = ""  # ``rule@version`` of the rule set that judged it (set by the engine)
     calendars: tuple[str, ...] = ()  # the working-day calendars a deadline was counted by
+    corrected_by: tuple[int, ...] = ()  # corrections of the acts it cites (set by the engine)
 
     @property
     def provisional(self) -> bool:
@@ -75,6 +78,7 @@ class Finding:
             "when": format_time(self.when),
             "calendars": list(self.calendars),
             "provisional": self.provisional,
+            "corrected_by": list(self.corrected_by),
         }
 
 
