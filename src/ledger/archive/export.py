@@ -626,7 +626,7 @@ class _Export:
         lines = []
         cache: dict[int, tuple[int, StoredRow]] = {}  # the context every matter's file reads
         for done, matter in enumerate(matters, 1):
-            wanted = [r for r in self.index.rows_for(matter) if r in collected.rows]
+            wanted = [r for r in self.index.scope_rows(matter) if r in collected.rows]
             missing = [r for r in wanted if r not in cache]
             fetched = {row.row: (p, row) for p, row in self._fetch(missing)}
             if len(cache) < ROW_CACHE:

@@ -29,6 +29,12 @@ if TYPE_CHECKING:
 @click.option("--member", metavar="ID", help="Only findings naming this member responsible.")
 @click.option("--body", metavar="ID", help="Only findings about this body.")
 @click.option(
+    "--matter",
+    metavar="MATTER",
+    help="Only the findings that belong to this matter (its id or exact title): those its "
+    "trace shows.",
+)
+@click.option(
     "--since",
     type=click.DateTime(formats=["%Y-%m-%d"]),
     metavar="DATE",
@@ -55,6 +61,7 @@ def findings(
     rules: tuple[str, ...],
     member: str | None,
     body: str | None,
+    matter: str | None,
     since: datetime | None,
     until: datetime | None,
     as_of: datetime | None,
@@ -70,12 +77,16 @@ def findings(
       ledger findings
       ledger findings --rule minutes-deadline --as-of 2026-03-01T00:00:00+08:00
       ledger findings --member 5f0c... --json
+      ledger findings --matter 县城供水管网改造方案
     """
     from ledger.domain.rules.calendar import local_date
-    from ledger.projections.views import judged
+    from ledger.projections.findings import judged, of_matter
 
     moment = as_of or datetime.now(UTC)
-    world, found = judged(cli.open().app.rows(), moment, rules)
+    service = cli.open()
+    world, found = judged(service.app.rows(), moment, rules)
+    if matter is not None:  # what its trace shows: the same judgement, the same choice
+        found = of_matter(found, service.reader().matter_file(matter, moment).scope)
     found = [
         f
         for f in found

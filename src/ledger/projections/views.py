@@ -9,13 +9,13 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from ledger.domain.rules.engine import evaluate, parameters_in_force
 from ledger.domain.rules.facts import World
 from ledger.domain.rules.finding import Finding
 from ledger.errors import InputError
 from ledger.integrity.canonical import format_time
 from ledger.integrity.verify import StoredRow
 from ledger.projections.facts import build_world
+from ledger.projections.findings import judged, of_matter
 from ledger.projections.index import LedgerIndex
 from ledger.projections.trace import MatterFile
 
@@ -71,7 +71,7 @@ class Reader:
         """A matter's events and facts as the record stood at ``as_of`` (default: now)."""
         moment = as_of or datetime.now(UTC)
         matter = self.resolve(ref, "matter")
-        rows = self.rows_at(self.index.rows_for(matter, format_time(moment)))
+        rows = self.rows_at(self.index.scope_rows(matter, format_time(moment)))
         file = MatterFile(UUID(matter), rows, moment)
         if not file.exists:
             when = format_time(moment)
@@ -80,6 +80,14 @@ class Reader:
                 zh=f"截至 {when}，议题 {ref!r} 尚未记入台账",
             )
         return file
+
+    def matter_findings(self, ref: str, as_of: datetime | None = None) -> list[Finding]:
+        """``ledger findings`` restricted to one matter: every finding on the whole record as
+        of ``as_of`` (default: now) that belongs to it (``findings.belongs``). A trace shows the
+        same findings, judged from the matter's scope alone."""
+        moment = as_of or datetime.now(UTC)
+        scope = self.matter_file(ref, moment).scope
+        return of_matter(self.judged(moment)[1], scope)
 
     def judged(self, as_of: datetime | None = None) -> tuple[World, list[Finding]]:
         """The whole record's facts as they stood at ``as_of`` (default: now), and every
@@ -157,15 +165,6 @@ class Reader:
             }
             for e in file.archive()
         ]
-
-
-def judged(
-    rows: Iterable[Sequence[StoredRow]], moment: datetime, rules: Sequence[str] = ()
-) -> tuple[World, list[Finding]]:
-    """The facts of ``rows`` (pages in log order) as recorded by ``moment``, and the findings on
-    them judged as of ``moment`` (only ``rules`` if given)."""
-    world = build_world(rows, moment)
-    return world, evaluate(world, parameters_in_force(world, moment), moment, rules or None)
 
 
 def summarise(event_type: str, payload: Any, names: dict[str, str]) -> str:
