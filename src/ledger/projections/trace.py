@@ -136,9 +136,15 @@ class MatterFile:
         rows: Sequence[StoredRow],
         as_of: datetime,
         shared: Shared | None = None,
+        *,
+        judged: Sequence[Finding] | None = None,
     ) -> None:
+        """``judged``: the findings of a larger record judged as of ``as_of`` (an export judges
+        everything it holds once); by default, those of the rows given, which must then hold
+        the matter's scope (``LedgerIndex.scope_rows``)."""
         self.matter = matter
         self.as_of = as_of
+        self.judged = judged
         self.shared = shared or Shared(rows, as_of)
         self.records = self.shared.records
         self.world: World = self.shared.world
@@ -322,8 +328,10 @@ class MatterFile:
     def findings(self) -> list[Finding]:
         """The findings of ``ledger findings`` that belong to the matter, judged as of the
         moment: the same judgement and the same choice, over the facts of the rows it was made
-        from (a matter's scope, ``LedgerIndex.scope_rows``, or the whole log)."""
-        return of_matter(judge(self.world, self.as_of), self.scope)
+        from (a matter's scope, ``LedgerIndex.scope_rows``, or the whole log), or the findings
+        it was given."""
+        found = self.judged if self.judged is not None else judge(self.world, self.as_of)
+        return of_matter(found, self.scope)
 
 
 def _state(facts: Any) -> str:
