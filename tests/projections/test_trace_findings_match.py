@@ -64,6 +64,8 @@ def test_every_traces_findings_are_the_records_findings_on_its_matter(
         assert [_row(f) for f in trace.findings] == [
             _row(f) for f in of_matter(whole, file.scope)
         ], trace.title
+        # the archive and history read only the file: the same entries as the scope gives
+        assert reader.matter_file(matter, as_of, judging=False).archive() == file.archive()
         traced += 1
         shown += [_row(f) for f in trace.findings]
     assert traced > 25

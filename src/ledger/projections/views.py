@@ -67,12 +67,22 @@ class Reader:
             )
         return found[0]
 
-    def matter_file(self, ref: str, as_of: datetime | None = None) -> MatterFile:
-        """A matter's events and facts as the record stood at ``as_of`` (default: now)."""
+    def matter_file(
+        self, ref: str, as_of: datetime | None = None, *, judging: bool = True
+    ) -> MatterFile:
+        """A matter's events and facts as the record stood at ``as_of`` (default: now).
+        Judging its findings reads its scope (``LedgerIndex.scope_rows``: every event of its
+        meetings); with ``judging=False`` only its file is read (``rows_for``: enough for its
+        archive and history, and its trace then shows no findings)."""
         moment = as_of or datetime.now(UTC)
         matter = self.resolve(ref, "matter")
-        rows = self.rows_at(self.index.scope_rows(matter, format_time(moment)))
-        file = MatterFile(UUID(matter), rows, moment)
+        until = format_time(moment)
+        if judging:
+            rows = self.rows_at(self.index.scope_rows(matter, until))
+            file = MatterFile(UUID(matter), rows, moment)
+        else:
+            rows = self.rows_at(self.index.rows_for(matter, until))
+            file = MatterFile(UUID(matter), rows, moment, judged=())
         if not file.exists:
             when = format_time(moment)
             raise UnknownSubjectError(
@@ -151,7 +161,7 @@ class Reader:
 
     def timeline(self, ref: str, as_of: datetime | None = None) -> list[dict[str, Any]]:
         """A matter's history, step by step."""
-        file = self.matter_file(ref, as_of)
+        file = self.matter_file(ref, as_of, judging=False)
         return [
             {
                 "position": e.position,
