@@ -7,8 +7,8 @@ reports ...), then measures, in the same run:
   decoded (the floor), and the same with each record's three JSON lines parsed;
 * a rebuild of the read index from scratch (``LedgerService.rebuild_index``): events/s and the
   ratio to each bare read (target: at least 50% of the bare read rate);
-* ``trace`` of matters (the median and worst of several, in process; target under 50 ms) and
-  ``person`` of the secretary.
+* ``trace`` of matters (the median and worst of several, in process; target under 50 ms), with
+  the rows its findings are judged from, and ``person`` of the secretary.
 
 Usage: .venv/bin/python bench/projections.py [--events N]   (default 50,000; the issue's figure
 is --events 1000000, which takes a long while to build on two cores)
@@ -98,10 +98,12 @@ def main(argv: list[str] | None = None) -> None:
         matters = [m for m, _, _ in index.subjects("matter")]
         step = max(1, len(matters) // args.traces)
         times = []
+        fetched = []
         for matter in matters[::step][: args.traces]:
             started = time.perf_counter()
             reader.matter_file(matter, as_of).trace()
             times.append((time.perf_counter() - started) * 1000)
+            fetched.append(len(index.scope_rows(matter, format_time(as_of))))
         secretary = reader.resolve(built["highlights"]["secretary"], "member")
         started = time.perf_counter()
         held = index.roles_of(secretary, format_time(as_of))
@@ -123,6 +125,10 @@ def main(argv: list[str] | None = None) -> None:
             "   (target < 50 ms)"
         )
         print(f"{'trace, worst':<40} {max(times):>12.1f} ms")
+        print(
+            f"{'  rows a trace judges, median':<40} {statistics.median(fetched):>12,.0f}"
+            "   (its scope: whole meetings, so it grows with the agenda)"
+        )
         print(
             f"{'person: roles from the index':<40} {roles_ms:>12.1f} ms"
             f"   ({len(held):,} roles of the secretary)"

@@ -142,6 +142,40 @@ def test_pages_are_static_escaped_and_in_both_languages(demo: Demo) -> None:
     assert "Accountability trace" in english and 'lang="en"' in english
 
 
+def test_each_page_shows_the_findings_of_ledger_findings_on_its_matter(demo: Demo) -> None:
+    """The pages judge everything the archive holds once, as `ledger findings` judges the
+    ledger, and each keeps its matter's: the demo's flood, reported in time at a meeting that
+    did not take up the water plant it concerns, is no finding on the water plant's page."""
+    from html import unescape
+
+    from ledger.integrity.canonical import parse_time
+    from ledger.projections.findings import judged, of_matter
+
+    as_of = parse_time(manifest_of(demo.whole)["as_of"])
+    service = demo.service()
+    reader = service.reader()
+    _, found = judged(service.app.rows(), as_of)
+    pages = 0
+    for name, data in members(demo.whole).items():
+        page = re.fullmatch(r"html/([0-9a-f-]{36})\.en\.html", name)
+        if page is None:
+            continue
+        table = data.decode().split("<h2>Findings", 1)[1]
+        shown = re.findall(r"<tr><td>([^<]*)</td><td>[^<]*</td><td>([^<]*)</td></tr>", table)
+        expected = of_matter(found, reader.matter_file(page[1], as_of).scope)
+        assert [(rule, unescape(text)) for rule, text in shown] == [
+            (f.rule, f.message) for f in expected
+        ], name
+        pages += 1
+    assert pages > 50
+    water = reader.matter_file("县城第二水厂建设方案", as_of)
+    assert water.world.emergencies and not any(
+        f.rule == "emergency-report" for f in water.findings()
+    )
+    land = reader.matter_file("关于县城东区土地收储的决定", as_of)
+    assert [f.rule for f in land.findings()].count("emergency-report") == 1
+
+
 # --- partial: one matter, one period ------------------------------------------------------
 
 

@@ -55,6 +55,26 @@ def test_findings_filtered_by_member_and_dates(recorded: CountyLedger) -> None:
     assert "meeting-frequency" in since_march.stdout and "notice-period" not in since_march.stdout
 
 
+def test_findings_of_a_matter_are_those_its_trace_shows(recorded: CountyLedger) -> None:
+    """The late notice of its meeting is the matter's; the body's missed quarter is nobody's
+    matter: `--matter` keeps what the trace shows, and nothing else."""
+    water = "县城供水管网改造方案"
+    result = run(recorded, "--as-of", AS_OF, "--matter", water, "--json")
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.stdout)["findings"]
+    assert [f["rule"] for f in found] == ["notice-period"]
+    home = str(recorded.service.home.path)
+    traced = CliRunner().invoke(cli, ["--home", home, "trace", water, "--as-of", AS_OF, "--json"])
+    shown = json.loads(traced.stdout)["findings"]
+    assert shown == [{k: v for k, v in f.items() if k != "subject_name"} for f in found]
+
+
+def test_findings_of_an_unknown_matter_are_refused(recorded: CountyLedger) -> None:
+    result = run(recorded, "--as-of", AS_OF, "--matter", "没有这个议题")
+    assert result.exit_code == 2
+    assert "no matter '没有这个议题'" in result.stderr
+
+
 def test_findings_as_of_without_zone_is_a_usage_error(recorded: CountyLedger) -> None:
     result = run(recorded, "--as-of", "2026-03-01T00:00:00")
     assert result.exit_code == 2

@@ -155,7 +155,7 @@ def test_findings_as_of_a_moment_judge_only_what_was_recorded_by_then(ledger: Le
 
     from ledger.domain.rules.engine import evaluate, parameters_in_force
     from ledger.projections.facts import build_world
-    from ledger.projections.views import judged
+    from ledger.projections.findings import judged
 
     _, at_end = judged(ledger.service.app.rows(), END)
     late = next(f for f in at_end if f.rule == "minutes-deadline")

@@ -468,3 +468,95 @@ def test_an_accountability_review_belongs_to_the_matters_file(
     assert any(
         e.type == "review.concluded" for e in county.reader().matter_file("新区规划").archive()
     )
+
+
+# --- a trace's findings are those of `ledger findings` for the matter (issue #11, part 4) -------
+
+
+def findings_of(county: LedgerService, as_of: datetime) -> tuple[list[Any], list[Any]]:
+    """The findings the trace of 新区规划 shows, and those of ``ledger findings`` (the whole
+    record judged) that belong to it."""
+    reader = county.reader()
+    trace = reader.matter_file("新区规划", as_of).trace()
+    whole = reader.matter_findings("新区规划", as_of)
+    return [(f["rule"], f["subject"]["id"]) for f in trace.findings], [
+        (f.rule, f.subject_id) for f in whole
+    ]
+
+
+def emergency_reported(body: str) -> list[dict[str, Any]]:
+    """An emergency action on 新区规划, reported within the week at a meeting of ``body`` whose
+    agenda does not list the matter."""
+    return [
+        {"act": "matter.open", "as": "y", "title": "其他事项", "body": "sc", "in_charge": "li",
+         "at": at(90)},
+        {"act": "emergency.act", "as": "e", "by": "li", "summary": "暴雨抢险", "matter": "x",
+         "at": at(100)},
+        {"act": "meeting.schedule", "as": "m2", "body": body, "title": "第2次会议",
+         "scheduled_for": at(120), "chair": "wang", "agenda": ["y"], "at": at(101)},
+        {"act": "emergency.report", "action": "e", "meeting": "m2", "by": "li", "at": at(121)},
+    ]  # fmt: skip
+
+
+def test_an_emergency_reported_at_another_meeting_is_judged_as_findings_judges_it(
+    county: LedgerService, clock: Clock
+) -> None:
+    """The issue's example: the trace used to miss the meeting where the report was made, so
+    the body's kind was unknown and it found a late report that `ledger findings` did not."""
+    record(county, clock, [*meeting(NAMED, OPINIONS, "adopted"), *emergency_reported("sc")])
+    trace, whole = findings_of(county, START + timedelta(days=30))
+    assert trace == whole
+    assert "emergency-report" not in {rule for rule, _ in trace}
+
+
+def test_an_emergency_reported_to_the_wrong_body_is_found_in_the_trace(
+    county: LedgerService, clock: Clock
+) -> None:
+    plenary = {
+        "act": "body.establish",
+        "as": "pl",
+        "kind": "plenary",
+        "name": "全委会",
+        "members": ["wang", "li", "zhang", "zhao", "zhou"],
+        "at": at(0),
+    }
+    acts = meeting(NAMED, OPINIONS, "adopted")
+    record(county, clock, [*acts, plenary, *emergency_reported("pl")])
+    trace, whole = findings_of(county, START + timedelta(days=30))
+    assert trace == whole
+    assert "emergency-report" in {rule for rule, _ in trace}
+
+
+def test_a_quorum_that_a_cadre_item_raises_is_found_in_every_items_trace(
+    county: LedgerService, clock: Clock
+) -> None:
+    """Three of five present meet the half a meeting needs but not the two thirds a cadre
+    item needs: the meeting's breach shows in the trace of its other item too, which the trace
+    used to judge without knowing the cadre item."""
+    three = {
+        "method": "named_ballot",
+        "for": 3,
+        "against": 0,
+        "ballots": [{"member": m, "choice": "for"} for m in ("wang", "li", "zhang")],
+    }
+    acts = [
+        {
+            **a,
+            "present": ["wang", "li", "zhang"],
+            "absent": [{"member": m, "reason": "出差", "on_leave": True} for m in ("zhao", "zhou")],
+        }
+        if a["act"] == "meeting.open"
+        else a
+        for a in meeting(three, [("li", "agree"), ("wang", "agree")], "adopted")
+    ]
+    closing = next(i for i, a in enumerate(acts) if a["act"] == "meeting.close")
+    acts[closing:closing] = [
+        {"act": "matter.open", "as": "c", "title": "干部任免", "body": "sc", "in_charge": "wang",
+         "cadre": True, "at": at(1)},
+        {"act": "meeting.add_item", "meeting": "m", "matter": "c", "at": at(60.7)},
+        {"act": "meeting.vote", "meeting": "m", "item": "c", **three, "at": at(60.8)},
+    ]  # fmt: skip
+    record(county, clock, acts)
+    trace, whole = findings_of(county, START + timedelta(days=30))
+    assert trace == whole
+    assert ("quorum", county.reader().resolve("第1次会议", "meeting")) in trace

@@ -56,8 +56,10 @@ from ledger.integrity.canonical import canonical_bytes, format_time, parse_time
 from ledger.integrity.checkpoint import Checkpoint, origin_of, verify_checkpoint
 from ledger.integrity.digest import leaf_hash, sha256
 from ledger.integrity.merkle import ProofError, TreeAccumulator
-from ledger.integrity.record import decode_record, head_of
+from ledger.integrity.record import decode_record, head_of, read_record
 from ledger.integrity.verify import StoredRow
+from ledger.projections.facts import WorldFold, build_world
+from ledger.projections.findings import judge
 from ledger.projections.index import CONTEXT_KINDS, LedgerIndex
 from ledger.projections.trace import MatterFile
 from ledger.projections.tree import prove_consistency, prove_inclusion
@@ -133,6 +135,7 @@ class _Collected:
     events: int = 0
     positions: list[int] = field(default_factory=list)
     rows: set[int] = field(default_factory=set)  # storage rows archived
+    facts: WorldFold | None = None  # the archived records folded, when pages are drawn
     keys: list[tuple[int, str, Any]] = field(default_factory=list)
     headers: dict[int, bytes] = field(default_factory=dict)  # of decisions, by position
     inclusion: dict[int, tuple[bytes, ...]] = field(default_factory=dict)
@@ -484,7 +487,7 @@ class _Export:
     def _write_records(
         self, writer: layout.ArchiveWriter, digests: list[MemberDigest], decisions: set[int]
     ) -> _Collected:
-        collected = _Collected()
+        collected = _Collected(facts=WorldFold() if self.request.pages else None)
         tree = TreeAccumulator() if self.scope.kind == WHOLE else None
         digest = hashlib.sha256()
         with writer.stream(layout.RECORDS) as write:
@@ -498,6 +501,8 @@ class _Export:
                 collected.events += 1
                 collected.positions.append(position)
                 collected.rows.add(row.row)
+                if collected.facts is not None:
+                    collected.facts.add(read_record(state))
                 if tree is not None:
                     if tree.size + 1 != position:
                         raise CheckpointMismatchError(
@@ -625,6 +630,10 @@ class _Export:
             ),
         )
         as_of = parse_time(self.as_of)
+        # every page's findings come from one judgement of what the archive holds, as
+        # `ledger findings` judges a ledger; each page keeps those of its matter
+        facts = collected.facts.world() if collected.facts is not None else build_world([])
+        found = judge(facts, as_of)
         lines = []
         cache: dict[int, tuple[int, StoredRow]] = {}  # the context every matter's file reads
         for done, matter in enumerate(matters, 1):
@@ -638,7 +647,7 @@ class _Export:
                 for r in wanted
                 if r in cache or r in fetched
             ]
-            file = MatterFile(UUID(matter), rows, as_of)
+            file = MatterFile(UUID(matter), rows, as_of, judged=found)
             if self.on_progress is not None and done % 20 == 0:
                 self.on_progress(self.size + self.size * done // len(matters))
             if not file.exists:

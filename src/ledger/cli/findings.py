@@ -31,6 +31,12 @@ if TYPE_CHECKING:
 @click.option("--member", metavar="ID", help="Only findings naming this member responsible.")
 @click.option("--body", metavar="ID", help="Only findings about this body.")
 @click.option(
+    "--matter",
+    metavar="MATTER",
+    help="Only the findings that belong to this matter (its id or exact title): those its "
+    "trace shows.",
+)
+@click.option(
     "--since",
     type=click.DateTime(formats=["%Y-%m-%d"]),
     metavar="DATE",
@@ -58,6 +64,7 @@ def findings(
     rules: tuple[str, ...],
     member: str | None,
     body: str | None,
+    matter: str | None,
     since: datetime | None,
     until: datetime | None,
     as_of: datetime | None,
@@ -74,14 +81,18 @@ def findings(
       ledger findings
       ledger findings --rule minutes-deadline --as-of 2026-03-01T00:00:00+08:00
       ledger findings --member 5f0c... --json
+      ledger findings --matter 县城供水管网改造方案
       ledger findings --at 2025-12-31    # a year entered later from paper
     """
     from ledger.domain.rules.calendar import local_date
-    from ledger.projections.views import judged
+    from ledger.projections.findings import judged, of_matter
 
     recorded_by = as_of or datetime.now(UTC)
-    world, found = judged(cli.open().app.rows(), recorded_by, rules, at)
+    service = cli.open()
+    world, found = judged(service.app.rows(), recorded_by, rules, at)
     moment = min(recorded_by, at) if at is not None else recorded_by
+    if matter is not None:  # what its trace shows: the same judgement, the same choice
+        found = of_matter(found, service.reader().matter_file(matter, recorded_by).scope)
     found = [
         f
         for f in found

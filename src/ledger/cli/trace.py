@@ -189,7 +189,7 @@ def _findings_table(
 def archive(cli: CliContext, matter: str, as_of: datetime | None, as_json: bool) -> None:
     """A decision's complete file (档案): every event with its position, times, actor,
     signature, and payload (with the digest of every material)."""
-    entries = cli.open().reader().matter_file(matter, as_of).archive()
+    entries = cli.open().reader().matter_file(matter, as_of, judging=False).archive()
     if as_json:
         emit_json([asdict(e) for e in entries])
         return
@@ -217,7 +217,7 @@ def history(cli: CliContext, matter: str, as_of: datetime | None, as_json: bool)
     if as_json:
         emit_json(reader.timeline(matter, as_of))
         return
-    file = reader.matter_file(matter, as_of)
+    file = reader.matter_file(matter, as_of, judging=False)
     names = file.names()
     for e in file.archive():
         line = vocabulary.history_line(cli.lang, e, names)

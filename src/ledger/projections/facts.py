@@ -77,6 +77,22 @@ def world_of(
     return builder.world()
 
 
+class WorldFold:
+    """A world folded one record at a time, in log order (an export folds the records it
+    archives as it writes them, instead of reading them twice)."""
+
+    def __init__(self) -> None:
+        self._builder = _Builder()
+
+    def add(self, record: Record) -> None:
+        """Fold the next record of the log."""
+        self._builder.add(record, parse_time(record.header["recorded_at"]))
+
+    def world(self) -> f.World:
+        """The facts of every record folded so far."""
+        return self._builder.world()
+
+
 class _Builder:
     """Collects each aggregate's facts in mutable drafts, then freezes them into a World."""
 

@@ -305,6 +305,43 @@ class LedgerIndex:
             wanted.update(r[0] for r in rows)
         return sorted(wanted)
 
+    def scope_rows(self, subject: str, until: str | None = None) -> list[int]:
+        """Storage rows of everything the rules read to judge ``subject``'s findings: the
+        context, **every** event of each stream that has an event naming the subject (the
+        subject's own, its meetings', emergencies', reviews'), and the opening event of every
+        subject those events name (a meeting's body, an item's title and flags).
+
+        Complete by construction, because each subject's facts are folded from its own stream
+        alone (``ledger.projections.facts``) and a rule reads, of a subject other than the one it
+        judges, only what its opening says: so the findings on the subject's streams judged from
+        these rows are those judged from the whole log (tests/projections/
+        test_trace_findings_match.py). A superset of :meth:`rows_for`: the file is what the
+        matter's pages show, the scope is what judging it needs."""
+        limit = " AND e.recorded_at <= ?" if until else ""
+        extra = [until] if until else []
+        wanted = set(self.context_rows(until))
+        streams = self.recorder.query(
+            "SELECT DISTINCT e.stream FROM refs r JOIN events e ON e.position = r.position "
+            "WHERE r.subject = ?" + limit,
+            [subject, *extra],
+        )
+        positions: list[int] = []
+        for (stream,) in streams:
+            for row, position in self.recorder.query(
+                "SELECT e.row, e.position FROM events e WHERE e.stream = ?" + limit,
+                [stream, *extra],
+            ):
+                wanted.add(row)
+                positions.append(position)
+        openings = self._query_in(
+            "SELECT DISTINCT e.row FROM refs r JOIN subjects s ON s.id = r.subject "
+            "JOIN events e ON e.position = s.position WHERE r.position IN ({in})" + limit,
+            positions,
+            extra,
+        )
+        wanted.update(r[0] for r in openings)
+        return sorted(wanted)
+
     def events_of(self, subject: str, until: str | None = None) -> list[IndexedEvent]:
         """Every event naming ``subject`` (its stream's and others that refer to it), in order."""
         limit = " AND e.recorded_at <= ?" if until else ""

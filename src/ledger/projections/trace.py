@@ -2,7 +2,8 @@
 
 Both are read from the events alone: the read index says which events concern the matter (its
 own, its meetings', emergencies' and reviews' that name it, and the context of members, bodies and
-rule sets); only those are fetched from the store and folded here.
+rule sets); only those, and what judging the matter needs besides (its scope:
+``LedgerIndex.scope_rows``), are fetched from the store and folded here.
 
 * The **archive** is the complete file: every such event in log order, with its position, times,
   actor, whether the actor signed it, and its payload (so the digest of every material).
@@ -12,7 +13,8 @@ rule sets); only those are fetched from the store and folded here.
   chaired, issued the minutes, carried it out, supervised, changed or revoked it, acted in an
   emergency, reviewed it; with each person's posts at the time, who dissented (which reduces or
   waives their responsibility should the decision fail), whether the chair announced against the
-  majority of the views stated, and every finding on the matter or its meetings.
+  majority of the views stated, and the findings of ``ledger findings`` that belong to the
+  matter (``ledger.projections.findings``: one judgement, one choice).
 """
 
 from __future__ import annotations
@@ -27,12 +29,12 @@ from uuid import UUID
 
 from ledger.domain.correction import corrected_payload
 from ledger.domain.meeting import WHOLE_MEETING
-from ledger.domain.rules.engine import evaluate, parameters_in_force
 from ledger.domain.rules.facts import CorrectionFact, World
 from ledger.domain.rules.finding import Finding
 from ledger.integrity.canonical import format_time
 from ledger.integrity.verify import StoredRow
 from ledger.projections.facts import world_of
+from ledger.projections.findings import MatterScope, judge, of_matter
 from ledger.projections.roles import parts_of
 
 SECTIONS = {
@@ -142,9 +144,15 @@ class MatterFile:
         rows: Sequence[StoredRow],
         as_of: datetime,
         shared: Shared | None = None,
+        *,
+        judged: Sequence[Finding] | None = None,
     ) -> None:
+        """``judged``: the findings of a larger record judged as of ``as_of`` (an export judges
+        everything it holds once); by default, those of the rows given, which must then hold
+        the matter's scope (``LedgerIndex.scope_rows``)."""
         self.matter = matter
         self.as_of = as_of
+        self.judged = judged
         self.shared = shared or Shared(rows, as_of)
         self.records = self.shared.records
         self.world: World = self.shared.world
@@ -337,24 +345,25 @@ class MatterFile:
                         }
                     )
 
+    @property
+    def scope(self) -> MatterScope:
+        """What the matter's findings may be about (``ledger.projections.findings.belongs``)."""
+        return MatterScope(
+            matter=str(self.matter),
+            emergencies=frozenset(
+                str(e.id) for e in self.world.emergencies.values() if e.matter == self.matter
+            ),
+            meetings=frozenset(str(m) for m in self.meetings),
+            positions=frozenset(e.position for e in self.archive()),
+        )
+
     def findings(self) -> list[Finding]:
-        """Findings on the matter and its emergencies, and those on its meetings or events that
-        point at an event of its file (a breach on another item of the same meeting is that
-        item's), judged as of the moment."""
-        own = {str(self.matter)}
-        own |= {str(e.id) for e in self.world.emergencies.values() if e.matter == self.matter}
-        meetings = {str(m) for m in self.meetings}
-        positions = {e.position for e in self.archive()}
-        found = evaluate(self.world, parameters_in_force(self.world, self.as_of), self.as_of)
-        return [
-            f
-            for f in found
-            if f.subject_id in own
-            or (
-                (f.subject_id in meetings or f.subject_kind.value == "event")
-                and (positions.intersection(f.positions) or not f.positions)
-            )
-        ]
+        """The findings of ``ledger findings`` that belong to the matter, judged as of the
+        moment: the same judgement and the same choice, over the facts of the rows it was made
+        from (a matter's scope, ``LedgerIndex.scope_rows``, or the whole log), or the findings
+        it was given."""
+        found = self.judged if self.judged is not None else judge(self.world, self.as_of)
+        return of_matter(found, self.scope)
 
 
 def _parts(entry: ArchiveEntry) -> list[Any]:

@@ -10,7 +10,6 @@ from typing import Any
 from uuid import UUID
 
 from ledger.domain.correction import corrected_payload
-from ledger.domain.rules.engine import evaluate, parameters_in_force
 from ledger.domain.rules.facts import World
 from ledger.domain.rules.finding import Finding
 from ledger.errors import InputError
@@ -18,6 +17,7 @@ from ledger.integrity.canonical import format_time
 from ledger.integrity.record import read_record
 from ledger.integrity.verify import StoredRow
 from ledger.projections.facts import build_world
+from ledger.projections.findings import judged, of_matter
 from ledger.projections.index import LedgerIndex
 from ledger.projections.roles import parts_of
 from ledger.projections.trace import MatterFile
@@ -71,12 +71,22 @@ class Reader:
             )
         return found[0]
 
-    def matter_file(self, ref: str, as_of: datetime | None = None) -> MatterFile:
-        """A matter's events and facts as the record stood at ``as_of`` (default: now)."""
+    def matter_file(
+        self, ref: str, as_of: datetime | None = None, *, judging: bool = True
+    ) -> MatterFile:
+        """A matter's events and facts as the record stood at ``as_of`` (default: now).
+        Judging its findings reads its scope (``LedgerIndex.scope_rows``: every event of its
+        meetings); with ``judging=False`` only its file is read (``rows_for``: enough for its
+        archive and history, and its trace then shows no findings)."""
         moment = as_of or datetime.now(UTC)
         matter = self.resolve(ref, "matter")
-        rows = self.rows_at(self.index.rows_for(matter, format_time(moment)))
-        file = MatterFile(UUID(matter), rows, moment)
+        until = format_time(moment)
+        if judging:
+            rows = self.rows_at(self.index.scope_rows(matter, until))
+            file = MatterFile(UUID(matter), rows, moment)
+        else:
+            rows = self.rows_at(self.index.rows_for(matter, until))
+            file = MatterFile(UUID(matter), rows, moment, judged=())
         if not file.exists:
             when = format_time(moment)
             raise UnknownSubjectError(
@@ -91,6 +101,14 @@ class Reader:
         moment = as_of or datetime.now(UTC)
         rows = self.rows_at(self.index.context_rows(format_time(moment)))
         return build_world([rows], moment)
+
+    def matter_findings(self, ref: str, as_of: datetime | None = None) -> list[Finding]:
+        """``ledger findings`` restricted to one matter: every finding on the whole record as
+        of ``as_of`` (default: now) that belongs to it (``findings.belongs``). A trace shows the
+        same findings, judged from the matter's scope alone."""
+        moment = as_of or datetime.now(UTC)
+        scope = self.matter_file(ref, moment).scope
+        return of_matter(self.judged(moment)[1], scope)
 
     def judged(self, as_of: datetime | None = None) -> tuple[World, list[Finding]]:
         """The whole record's facts as they stood at ``as_of`` (default: now), and every
@@ -191,7 +209,7 @@ class Reader:
 
     def timeline(self, ref: str, as_of: datetime | None = None) -> list[dict[str, Any]]:
         """A matter's history, step by step."""
-        file = self.matter_file(ref, as_of)
+        file = self.matter_file(ref, as_of, judging=False)
         return [
             {
                 "position": e.position,
@@ -215,20 +233,6 @@ class Reader:
             }
             for e in file.archive()
         ]
-
-
-def judged(
-    rows: Iterable[Sequence[StoredRow]],
-    moment: datetime,
-    rules: Sequence[str] = (),
-    at: datetime | None = None,
-) -> tuple[World, list[Finding]]:
-    """The facts of ``rows`` (pages in log order) as recorded by ``moment``, and the findings on
-    them judged as of ``moment`` (only ``rules`` if given). With ``at``: only the acts that had
-    happened by ``at``, judged as of ``at`` (or ``moment``, if earlier)."""
-    world = build_world(rows, moment, at)
-    judge = min(moment, at) if at is not None else moment
-    return world, evaluate(world, parameters_in_force(world, judge), judge, rules or None)
 
 
 def summarise(event_type: str, payload: Any, names: dict[str, str]) -> str:

@@ -1956,7 +1956,8 @@ OPENING: dict[str, Any] = {"07-28": _open_0728, "09-22": _open_0922}
 
 def _emergencies(year: CountyYear) -> None:
     """Two emergency actions: one reported to the next standing committee meeting and ratified,
-    one never reported."""
+    one never reported. Each concerns a matter decided at another meeting than the one its
+    report belongs to, so a matter's trace must judge it as ``ledger findings`` does."""
     flood = moment(date(2026, 7, 22), 3, 40)
     year._act(
         flood,
@@ -1964,6 +1965,7 @@ def _emergencies(year: CountyYear) -> None:
         "p.li",
         as_="emg.flood",
         by="p.li",
+        matter=year._story["water"].alias,
         summary="突发强降雨引发山洪，紧急转移青山镇沿河群众1200人并启动防汛Ⅱ级应急响应",
     )
     # BREACH emergency-report: an emergency action that is never reported to the standing
@@ -1974,6 +1976,7 @@ def _emergencies(year: CountyYear) -> None:
         "emergency.act",
         as_="emg.unrest",
         by="p.sun",
+        matter=year._story["land"].alias,
         summary="因征地补偿纠纷引发群体性聚集，临时决定对双河镇实施交通管制并调派警力处置",
     )
     year.highlights["unreported"] = "双河镇"
