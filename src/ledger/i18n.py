@@ -441,6 +441,19 @@ CATALOGUE: Final[Mapping[str, Text]] = {
         "{field} of {member} {was} → {now}", "{member}的{field}由{was}改为{now}"
     ),
     "trace.correction_words": Text("in words only: {text}", "仅文字说明：{text}"),
+    "history_note.transcribed": Text(
+        "  [transcribed from the paper record 《{source}》{reference}, entered {recorded} by "
+        "{clerk}]",
+        "  [据纸质记录《{source}》{reference}补录，{clerk}于 {recorded} 录入]",
+    ),
+    "history_note.recorded": Text("  [recorded {recorded}]", "  [记录于 {recorded}]"),
+    "person.transcribed": Text(
+        "  [transcribed from the paper record 《{source}》]", "  [据纸质记录《{source}》补录]"
+    ),
+    "trace.at": Text(
+        "only what had happened by {at} (by when the acts happened)",
+        "仅含截至 {at} 已发生的行为（按行为发生时间）",
+    ),
     "history_note.corrected": Text(
         "  [corrected by event {by} ({reason}; by {actor}); first recorded: {was}]",
         "  [经第 {by} 号事件更正（{reason}；记录人：{actor}）；原记录：{was}]",

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ledger.beijing_time import say_time
+from ledger.beijing_time import say_date, say_time
 from ledger.i18n import CATALOGUE, Lang, message, term, terms
 
 _TALLY_ONLY = re.compile(r"voted \((\w+): tally only\)")
@@ -234,4 +234,25 @@ def history_line(lang: Lang, e: Any, names: dict[str, str]) -> str:
             actor=actor,
             was=was,
         )
-    return line
+    return line + times_note(lang, e.occurred_at, e.recorded_at, e.transcribed)
+
+
+def times_note(
+    lang: Lang, occurred_at: str, recorded_at: str, transcribed: dict[str, Any] | None
+) -> str:
+    """What a reader should know of an act's two times: that it was transcribed from paper
+    (from which record, entered when and by whom), or when it was recorded, if not the day it
+    happened (Beijing days); nothing otherwise."""
+    if transcribed:
+        reference = f"（{transcribed['reference']}）" if transcribed.get("reference") else ""
+        return message(
+            lang,
+            "history_note.transcribed",
+            source=transcribed["source"],
+            reference=reference,
+            recorded=say_time(lang, recorded_at),
+            clerk=transcribed["clerk"],
+        )
+    if recorded_at and say_date(lang, recorded_at) != say_date(lang, occurred_at):
+        return message(lang, "history_note.recorded", recorded=say_time(lang, recorded_at))
+    return ""

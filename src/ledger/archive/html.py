@@ -257,9 +257,13 @@ def _roles(lang: Lang, trace: Trace, level: str) -> list[str]:
         "<tbody>",
     ]
     for r in trace.roles:
-        detail = vocabulary.corrected_detail(
-            lang, r.role, r.detail, r.original_role, r.original_detail, r.corrected_by
-        ) + (" ✍" if r.signed_by_person else "")
+        detail = (
+            vocabulary.corrected_detail(
+                lang, r.role, r.detail, r.original_role, r.original_detail, r.corrected_by
+            )
+            + (" ✍" if r.signed_by_person else "")
+            + vocabulary.times_note(lang, r.occurred_at, r.recorded_at, r.transcribed)
+        )
         out.append(
             f'<tr><td class="num">{r.position}</td>'
             f"<td>{_e(vocabulary.role(lang, r.role))}</td>"

@@ -12,7 +12,7 @@ import click
 from ledger import vocabulary
 from ledger.beijing_time import say_date, say_time
 from ledger.cli.context import CliContext, pass_cli
-from ledger.cli.options import as_of_option, json_option, parse_moment
+from ledger.cli.options import as_of_option, at_option, json_option, parse_moment
 from ledger.cli.render import Column, emit_json, ok, say, table
 from ledger.i18n import term, terms
 
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 @click.command()
 @click.argument("matter")
 @as_of_option
+@at_option
 @json_option
 @click.option(
     "--html",
@@ -35,7 +36,12 @@ if TYPE_CHECKING:
 )
 @pass_cli
 def trace(
-    cli: CliContext, matter: str, as_of: datetime | None, as_json: bool, html_out: Path | None
+    cli: CliContext,
+    matter: str,
+    as_of: datetime | None,
+    at: datetime | None,
+    as_json: bool,
+    html_out: Path | None,
 ) -> None:
     """Who is accountable for a decision: every role and who held it, how each voted (or only
     the tally, for a secret ballot), who dissented, and every finding.
@@ -49,7 +55,7 @@ def trace(
       ledger --lang zh trace 县城供水管网改造方案 --html 供水管网.html
     """
     service = cli.open()
-    file = service.reader().matter_file(matter, as_of)
+    file = service.reader().matter_file(matter, as_of, at=at)
     result = file.trace()
     level = service.app.level().value
     if html_out is not None:
@@ -89,6 +95,8 @@ def _show_trace(cli: CliContext, result: Trace, level: str) -> None:
     state = term(lang, "state", result.state)
     as_of = say_time(lang, result.as_of)
     say(cli.t("trace.heading", title=result.title, state=state, as_of=as_of))
+    if result.at is not None:
+        say(cli.t("trace.at", at=say_time(lang, result.at)))
     if result.categories:
         say(cli.t("trace.categories", categories=terms(lang, "category", result.categories)))
     for d in result.decisions:
@@ -130,7 +138,8 @@ def _show_trace(cli: CliContext, result: Trace, level: str) -> None:
                 vocabulary.corrected_detail(
                     lang, r.role, r.detail, r.original_role, r.original_detail, r.corrected_by
                 )
-                + (" ✍" if r.signed_by_person else ""),
+                + (" ✍" if r.signed_by_person else "")
+                + vocabulary.times_note(lang, r.occurred_at, r.recorded_at, r.transcribed),
             )
             for r in result.roles
         ],
@@ -184,12 +193,15 @@ def _findings_table(
 @click.command()
 @click.argument("matter")
 @as_of_option
+@at_option
 @json_option
 @pass_cli
-def archive(cli: CliContext, matter: str, as_of: datetime | None, as_json: bool) -> None:
+def archive(
+    cli: CliContext, matter: str, as_of: datetime | None, at: datetime | None, as_json: bool
+) -> None:
     """A decision's complete file (档案): every event with its position, times, actor,
     signature, and payload (with the digest of every material)."""
-    entries = cli.open().reader().matter_file(matter, as_of, judging=False).archive()
+    entries = cli.open().reader().matter_file(matter, as_of, judging=False, at=at).archive()
     if as_json:
         emit_json([asdict(e) for e in entries])
         return
@@ -200,6 +212,9 @@ def archive(cli: CliContext, matter: str, as_of: datetime | None, as_json: bool)
             say(f"\n[{term(cli.lang, 'section', section)}]")
         when = say_time(cli.lang, e.occurred_at, zone=False)
         say(f"{e.position:>6}  {when}  {vocabulary.event(cli.lang, e.type):<32} {e.payload}")
+        note = vocabulary.times_note(cli.lang, e.occurred_at, e.recorded_at, e.transcribed)
+        if note:
+            say(f"{'':>6}  {'':16}  {'':<32}{note}")
         if e.corrected is not None:
             say(f"{'':>6}  {'':16}  {'→':<32} {e.corrected}")
         for c in e.corrections:
@@ -209,15 +224,18 @@ def archive(cli: CliContext, matter: str, as_of: datetime | None, as_json: bool)
 @click.command()
 @click.argument("matter")
 @as_of_option
+@at_option
 @json_option
 @pass_cli
-def history(cli: CliContext, matter: str, as_of: datetime | None, as_json: bool) -> None:
+def history(
+    cli: CliContext, matter: str, as_of: datetime | None, at: datetime | None, as_json: bool
+) -> None:
     """A decision's history as a timeline, step by step."""
     reader = cli.open().reader()
     if as_json:
-        emit_json(reader.timeline(matter, as_of))
+        emit_json(reader.timeline(matter, as_of, at))
         return
-    file = reader.matter_file(matter, as_of, judging=False)
+    file = reader.matter_file(matter, as_of, judging=False, at=at)
     names = file.names()
     for e in file.archive():
         line = vocabulary.history_line(cli.lang, e, names)
@@ -227,6 +245,7 @@ def history(cli: CliContext, matter: str, as_of: datetime | None, as_json: bool)
 @click.command()
 @click.argument("member")
 @as_of_option
+@at_option
 @json_option
 @click.option(
     "--no-findings",
@@ -236,7 +255,12 @@ def history(cli: CliContext, matter: str, as_of: datetime | None, as_json: bool)
 )
 @pass_cli
 def person(
-    cli: CliContext, member: str, as_of: datetime | None, as_json: bool, no_findings: bool
+    cli: CliContext,
+    member: str,
+    as_of: datetime | None,
+    at: datetime | None,
+    as_json: bool,
+    no_findings: bool,
 ) -> None:
     """Every decision in which a member held a role, with their posts at the time, and the
     findings that name them. MEMBER is the member's id or exact name.
@@ -247,7 +271,7 @@ def person(
       ledger person 王建国 --as-of 2026-07-01 --no-findings --json
     """
     service = cli.open()
-    result = service.reader().person(member, as_of, with_findings=not no_findings)
+    result = service.reader().person(member, as_of, with_findings=not no_findings, at=at)
     if as_json:
         emit_json(result)
         return
@@ -281,6 +305,11 @@ def _show_person(cli: CliContext, result: dict[str, Any], level: str) -> None:
                         r.get("original_role", ""),
                         r.get("original_detail", ""),
                         tuple(c["position"] for c in r.get("corrections", ())),
+                    )
+                    + (
+                        cli.t("person.transcribed", source=r["transcribed_from"])
+                        if r.get("transcribed_from")
+                        else ""
                     ),
                 )
             )

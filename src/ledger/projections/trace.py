@@ -31,9 +31,9 @@ from ledger.domain.correction import corrected_payload
 from ledger.domain.meeting import WHOLE_MEETING
 from ledger.domain.rules.facts import CorrectionFact, World
 from ledger.domain.rules.finding import Finding
-from ledger.integrity.canonical import format_time
+from ledger.integrity.canonical import format_time, parse_time
 from ledger.integrity.verify import StoredRow
-from ledger.projections.facts import world_of
+from ledger.projections.facts import ABOUT_THE_RECORD, world_of
 from ledger.projections.findings import MatterScope, judge, of_matter
 from ledger.projections.roles import parts_of
 
@@ -93,6 +93,7 @@ class ArchiveEntry:
     payload: Any  # as first recorded
     corrected: Any = None  # the payload with its structured corrections applied, if any
     corrections: tuple[dict[str, Any], ...] = ()  # the corrections of this event (see below)
+    transcribed: dict[str, Any] | None = None  # the paper record it was entered from (补录)
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,8 @@ class Role:
     original_role: str = ""
     original_detail: str = ""
     corrected_by: tuple[int, ...] = ()
+    recorded_at: str = ""  # when the act was recorded (``occurred_at`` is when it happened)
+    transcribed: dict[str, Any] | None = None  # the paper record it was entered from (补录)
 
 
 @dataclass
@@ -123,6 +126,7 @@ class Trace:
     as_of: str
     state: str
     categories: tuple[str, ...]
+    at: str | None = None  # with ``--at``: only what had happened by then
     roles: list[Role] = field(default_factory=list)
     decisions: list[dict[str, Any]] = field(default_factory=list)
     dissenters: list[dict[str, str]] = field(default_factory=list)
@@ -146,14 +150,18 @@ class MatterFile:
         shared: Shared | None = None,
         *,
         judged: Sequence[Finding] | None = None,
+        at: datetime | None = None,
     ) -> None:
         """``judged``: the findings of a larger record judged as of ``as_of`` (an export judges
         everything it holds once); by default, those of the rows given, which must then hold
-        the matter's scope (``LedgerIndex.scope_rows``)."""
+        the matter's scope (``LedgerIndex.scope_rows``). ``at``: only the acts that had
+        happened (as claimed) by then, judged as of then (``--at``)."""
         self.matter = matter
         self.as_of = as_of
+        self.at = at
+        self.moment = min(as_of, at) if at is not None else as_of
         self.judged = judged
-        self.shared = shared or Shared(rows, as_of)
+        self.shared = shared or Shared(rows, as_of, at)
         self.records = self.shared.records
         self.world: World = self.shared.world
         mine = [self.records[i] for i in self.shared.about.get(str(matter), [])]
@@ -221,6 +229,7 @@ class MatterFile:
             payload=payload if payload is not None else {"withheld": True},
             corrected=corrected_payload(payload, changes) if changes and payload else None,
             corrections=corrections,
+            transcribed=self.shared.transcribed(record.seq),
         )
 
     def _with_corrections(self, entries: list[ArchiveEntry]) -> list[ArchiveEntry]:
@@ -243,6 +252,7 @@ class MatterFile:
             matter=str(self.matter),
             title=facts.title,
             as_of=format_time(self.as_of),
+            at=format_time(self.at) if self.at is not None else None,
             state=_state(facts),
             categories=tuple(
                 c
@@ -268,6 +278,8 @@ class MatterFile:
                     signed_by_person=entry.signed_by_actor and entry.actor == person,
                     posts=tuple(p.value for p in held.posts) if held is not None else (),
                     in_charge=held.in_charge if held is not None else (),
+                    recorded_at=entry.recorded_at,
+                    transcribed=entry.transcribed,
                 )
             )
 
@@ -362,7 +374,7 @@ class MatterFile:
         moment: the same judgement and the same choice, over the facts of the rows it was made
         from (a matter's scope, ``LedgerIndex.scope_rows``, or the whole log), or the findings
         it was given."""
-        found = self.judged if self.judged is not None else judge(self.world, self.as_of)
+        found = self.judged if self.judged is not None else judge(self.world, self.moment)
         return of_matter(found, self.scope)
 
 
@@ -419,10 +431,16 @@ class Shared:
     """Decoded records, the ids each body names, and their facts: made once, shared by the files
     of several matters (a person's view reads many)."""
 
-    def __init__(self, rows: Sequence[StoredRow], as_of: datetime) -> None:
+    def __init__(
+        self, rows: Sequence[StoredRow], as_of: datetime, at: datetime | None = None
+    ) -> None:
         from ledger.integrity.record import read_record
 
-        self.records = [read_record(r.state) for r in rows]
+        records = [read_record(r.state) for r in rows]
+        if at is not None:  # only what had happened by then (the record's own notes stay)
+            kept = [i for i, r in enumerate(records) if _happened_by(r, at)]
+            records, rows = [records[i] for i in kept], [rows[i] for i in kept]
+        self.records = records
         self.mentions = [
             frozenset(_UUID.findall(r.state.rsplit(b"\n", 1)[-1].decode())) for r in rows
         ]
@@ -444,6 +462,19 @@ class Shared:
         for i, record in enumerate(self.records):
             if record.seq in known:
                 self.correction_records.setdefault(known[record.seq], []).append(i)
+
+    def transcribed(self, position: int) -> dict[str, Any] | None:
+        """The paper record the event at ``position`` was entered from, if it was (补录)."""
+        t = self.world.transcription_of(position)
+        if t is None:
+            return None
+        return {
+            "position": t.position,
+            "source": t.source,
+            "reference": t.reference,
+            "scan": t.scan,
+            "clerk": t.clerk,
+        }
 
 
 def said_correction(c: CorrectionFact) -> dict[str, Any]:
@@ -467,3 +498,11 @@ def said_correction(c: CorrectionFact) -> dict[str, Any]:
             for x in c.changes
         ),
     }
+
+
+def _happened_by(record: Any, at: datetime) -> bool:
+    """Whether a record's act had happened (as claimed) by ``at``; the record's own notes
+    (calendars, transcriptions, corrections) count whenever they were made."""
+    if record.header["type"] in ABOUT_THE_RECORD:
+        return True
+    return bool(parse_time(record.header["occurred_at"]) <= at)

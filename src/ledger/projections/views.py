@@ -72,9 +72,15 @@ class Reader:
         return found[0]
 
     def matter_file(
-        self, ref: str, as_of: datetime | None = None, *, judging: bool = True
+        self,
+        ref: str,
+        as_of: datetime | None = None,
+        *,
+        judging: bool = True,
+        at: datetime | None = None,
     ) -> MatterFile:
-        """A matter's events and facts as the record stood at ``as_of`` (default: now).
+        """A matter's events and facts as the record stood at ``as_of`` (default: now), and,
+        with ``at``, only the acts that had happened by then (judged as of then).
         Judging its findings reads its scope (``LedgerIndex.scope_rows``: every event of its
         meetings); with ``judging=False`` only its file is read (``rows_for``: enough for its
         archive and history, and its trace then shows no findings)."""
@@ -83,10 +89,10 @@ class Reader:
         until = format_time(moment)
         if judging:
             rows = self.rows_at(self.index.scope_rows(matter, until))
-            file = MatterFile(UUID(matter), rows, moment)
+            file = MatterFile(UUID(matter), rows, moment, at=at)
         else:
             rows = self.rows_at(self.index.rows_for(matter, until))
-            file = MatterFile(UUID(matter), rows, moment, judged=())
+            file = MatterFile(UUID(matter), rows, moment, judged=(), at=at)
         if not file.exists:
             when = format_time(moment)
             raise UnknownSubjectError(
@@ -117,23 +123,32 @@ class Reader:
         return judged(self.rows(), as_of or datetime.now(UTC))
 
     def person(
-        self, ref: str, as_of: datetime | None = None, *, with_findings: bool = True
+        self,
+        ref: str,
+        as_of: datetime | None = None,
+        *,
+        with_findings: bool = True,
+        at: datetime | None = None,
     ) -> dict[str, Any]:
         """Every matter in which a member held a role, the roles (with their posts and
         portfolio at the time), and the findings that name them. Judging the findings reads the
         whole record; without them (``with_findings=False``, ``findings`` is None) the view reads
-        only the index and the context events."""
+        only the index and the context events. With ``at``: only the parts played by then."""
         moment = as_of or datetime.now(UTC)
         member = self.resolve(ref, "member")
         until = format_time(moment)
         if with_findings:
-            world, found = self.judged(moment)
+            world, found = judged(self.rows(), moment, (), at)
         else:
             world, found = self.context(moment), []
         facts = world.members.get(UUID(member))
         matters: dict[str, dict[str, Any]] = {}
         corrected = self._corrected_parts(world, member)
+        happened_by = format_time(at) if at is not None else None
         for held in self.index.roles_of(member, until):
+            if happened_by is not None and held.occurred_at > happened_by:
+                continue
+            transcription = world.transcription_of(held.position)
             entry = matters.setdefault(
                 held.matter, {"matter": held.matter, "title": held.title, "roles": []}
             )
@@ -150,6 +165,7 @@ class Reader:
                     "posts": [p.value for p in posts.posts] if posts is not None else [],
                     "in_charge": list(posts.in_charge) if posts is not None else [],
                     "signed_by_person": held.signed_by_person,
+                    "transcribed_from": transcription.source if transcription else None,
                     **corrected.get((held.position, held.role, held.detail), {}),
                 }
             )
@@ -157,6 +173,7 @@ class Reader:
             "member": member,
             "name": facts.name if facts else "",
             "as_of": until,
+            "at": happened_by,
             "posts": [
                 {
                     "from": format_time(a.occurred_at),
@@ -207,14 +224,18 @@ class Reader:
                 }
         return out
 
-    def timeline(self, ref: str, as_of: datetime | None = None) -> list[dict[str, Any]]:
-        """A matter's history, step by step."""
-        file = self.matter_file(ref, as_of, judging=False)
+    def timeline(
+        self, ref: str, as_of: datetime | None = None, at: datetime | None = None
+    ) -> list[dict[str, Any]]:
+        """A matter's history, step by step: when each act happened and when it was recorded,
+        and the paper record it was transcribed from, if it was."""
+        file = self.matter_file(ref, as_of, judging=False, at=at)
         return [
             {
                 "position": e.position,
                 "occurred_at": e.occurred_at,
                 "recorded_at": e.recorded_at,
+                "transcribed": e.transcribed,
                 "section": e.section,
                 "type": e.type,
                 "actor": e.actor,

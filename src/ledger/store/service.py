@@ -380,32 +380,32 @@ class LedgerService:
 
     def adopt_ruleset(self, adopted: RuleSetAdopted, occurred_at: datetime | None = None) -> None:
         """Record a rule set as the one in force."""
-        stream = ruleset_id(self.ledger_id)
-        try:
-            current: RuleSet | None = self.app.repository.get(stream)
-        except AggregateNotFoundError:
-            current = None
-        event = RuleSet.Adopted if current is None else RuleSet.Readopted
-        envelope = self.app.envelope(stream, event, adopted, actor=OFFICE, occurred_at=occurred_at)
-        if current is None:
-            self.app.store(RuleSet.adopt_first(stream, adopted, envelope))
-        else:
-            current.adopt(adopted, envelope)
-            self.app.store(current)
-        self._written()
+        self._adopt(RuleSet, ruleset_id(self.ledger_id), adopted, occurred_at)
 
     def adopt_calendar(self, adopted: CalendarAdopted, occurred_at: datetime | None = None) -> int:
         """Record a year's working-day calendar (the last adoption of a year is the one used);
         the new event's log position."""
-        stream = calendar_id(self.ledger_id, adopted.year)
+        return self._adopt(
+            Calendar, calendar_id(self.ledger_id, adopted.year), adopted, occurred_at
+        )
+
+    def _adopt(
+        self,
+        kind: type[RuleSet] | type[Calendar],
+        stream: UUID,
+        adopted: RuleSetAdopted | CalendarAdopted,
+        occurred_at: datetime | None,
+    ) -> int:
+        """Adopt a document (a rule set, a year's calendar) on its stream: the first adoption
+        starts the stream, a later one replaces it. The new event's log position."""
         try:
-            current: Calendar | None = self.app.repository.get(stream)
+            current: Any = self.app.repository.get(stream)
         except AggregateNotFoundError:
             current = None
-        event = Calendar.Adopted if current is None else Calendar.Readopted
+        event = kind.Adopted if current is None else kind.Readopted
         envelope = self.app.envelope(stream, event, adopted, actor=OFFICE, occurred_at=occurred_at)
         if current is None:
-            self.app.store(Calendar.adopt_first(stream, adopted, envelope))
+            self.app.store(kind.adopt_first(stream, adopted, envelope))  # type: ignore[arg-type]
         else:
             current.adopt(adopted, envelope)
             self.app.store(current)

@@ -215,3 +215,24 @@ def test_wide_consultation_not_asked_of_a_matter_of_one_area(ledger: CountyLedge
     once, and consulted no department: not a matter of several departments."""
     acts = edited(county_rest(), "matter.open", {"areas": ["government", "Government"]})
     assert ledger.clean("wide-consultation", acts)
+
+
+def test_a_cadre_item_flagged_major_is_not_judged_as_a_major_decision(
+    ledger: CountyLedger,
+) -> None:
+    """A cadre item (干部任免) flagged major (三重一大) has no alternative plans or legality
+    review to demand: the cadre rules judge it, not the major-decision rules."""
+    acts = edited(county_rest(), "matter.open", {"cadre": True, "technical": False})
+    acts = without(acts, "matter.alternative", title="方案二：一次性改造")
+    acts = without(acts, "matter.consult", kind="legality_review")
+    ledger.record_promptly(acts)
+    assert ledger.findings("alternatives") == []
+    assert ledger.findings("legality-review") == []
+
+
+def test_a_major_matter_that_is_not_a_cadre_item_still_needs_its_plans(
+    ledger: CountyLedger,
+) -> None:
+    acts = edited(county_rest(), "matter.open", {"cadre": False})
+    acts = without(acts, "matter.alternative", title="方案二：一次性改造")
+    assert ledger.found("alternatives", acts).subject_id == ledger.id("water")

@@ -146,6 +146,15 @@ class _Params:
 # --- shared reading of the facts ------------------------------------------------------------
 
 
+def _major_decision(matter: MatterFacts) -> bool:
+    """A major decision (重大决策), judged by the major-matter rules (``alternatives``,
+    ``legality-review``, ``risk-assessment``): a matter flagged major that is not a cadre item.
+    A cadre item (干部任免) may be flagged major (三重一大) and is judged by the cadre rules
+    (``reconsideration``, the quorum of a cadre vote) instead: it has no alternative plans or
+    legality review to demand."""
+    return matter.major and not matter.cadre
+
+
 def _finding(
     rule: str,
     kind: SubjectKind,
@@ -274,7 +283,7 @@ def check_alternatives(world: World, params: Mapping[str, Any], as_of: datetime)
     minimum = _Params("alternatives", params).number("minimum")
     found = []
     for matter, decision in _decisions(world):
-        if not matter.major:
+        if not _major_decision(matter):
             continue
         plans = _by(matter.alternatives, decision.occurred_at)
         if len(plans) >= minimum:
@@ -347,7 +356,7 @@ def check_risk_assessment(
     opens. Answerable: the member in charge."""
     found = []
     for matter, decision in _decisions(world):
-        if not (matter.technical or (matter.major and matter.public_interest)):
+        if not (matter.technical or (_major_decision(matter) and matter.public_interest)):
             continue
         missing = _missing_preparation(
             "risk-assessment",
@@ -606,7 +615,7 @@ def check_legality_review(
     deciding meeting opens. Answerable: the member in charge."""
     found = []
     for matter, decision in _decisions(world):
-        if not matter.major:
+        if not _major_decision(matter):
             continue
         missing = _missing_preparation(
             "legality-review",
