@@ -264,6 +264,9 @@ CATALOGUE: Final[Mapping[str, Text]] = {
     "kind.report": Text("report", "报告"),
     "kind.review": Text("review", "责任追究"),
     "kind.correction": Text("correction", "更正"),
+    "kind.key": Text("key", "密钥"),
+    "kind.ledger": Text("ledger", "台账"),
+    "kind.ruleset": Text("rule set", "规则集"),
     "rules.in_force": Text("rule set in force: {version}", "现行规则集：{version}"),
     "rules.adopted": Text(
         "rule set {version} adopted ({count} parameters changed)",

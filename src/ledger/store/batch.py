@@ -71,29 +71,20 @@ from ledger.errors import (
     UnknownRecordError,
     zh_text,
 )
+from ledger.i18n import term
 from ledger.integrity.keys import SigningKey
 from ledger.record import acts as a
 from ledger.store.application import LedgerApplication
 
 A = TypeVar("A", bound=Aggregate)
 
-_KIND_ZH = {
-    "member": "委员",
-    "body": "机构",
-    "matter": "议题",
-    "meeting": "会议",
-    "delegation": "委托",
-    "assignment": "落实任务",
-    "emergency action": "临机处置",
-    "emergencyaction": "临机处置",  # the class name, as a refusal names what an id is
-    "report": "报告",
-    "review": "责任追究",
-    "correction": "更正",
-    "key": "密钥",
-    "ledger": "台账",
-    "ruleset": "规则集",
-}
-"""What a reference names, in Chinese (the CLI catalogue's ``kind.*`` words)."""
+_KIND_OF_CLASS = {"emergencyaction": "emergency action"}
+"""A refusal names what an id is by its aggregate's class name; the catalogue's word for it."""
+
+
+def _kind_zh(kind: str) -> str:
+    """What a reference names, in Chinese: the catalogue's ``kind.*`` word (ledger/i18n.py)."""
+    return term("zh", "kind", _KIND_OF_CLASS.get(kind, kind))
 
 
 class ActError(InputError):
@@ -220,7 +211,7 @@ class Batch:
             raise error(
                 f"unknown {what} {ref!r}: it is not an id, and no earlier act in this document "
                 f"is named so (name one with `as: {ref}`)",
-                zh=f"未知的{_KIND_ZH.get(what, what)} {ref!r}：它不是标识，本文档中此前也没有"
+                zh=f"未知的{_kind_zh(what)} {ref!r}：它不是标识，本文档中此前也没有"
                 f"以此命名的行为（用 `as: {ref}` 给行为命名）",
             ) from None
 
@@ -233,14 +224,14 @@ class Batch:
             except AggregateNotFoundError:
                 raise error(
                     f"no {what} {ref!r} in this ledger",
-                    zh=f"本台账中没有{_KIND_ZH.get(what, what)} {ref!r}",
+                    zh=f"本台账中没有{_kind_zh(what)} {ref!r}",
                 ) from None
             self.loaded[ident] = aggregate
         if not isinstance(aggregate, cls):
             kind = type(aggregate).__name__.lower()
             raise error(
                 f"{ref!r} is a {kind}, not a {what}",
-                zh=f"{ref!r} 是{_KIND_ZH.get(kind, kind)}，不是{_KIND_ZH.get(what, what)}",
+                zh=f"{ref!r} 是{_kind_zh(kind)}，不是{_kind_zh(what)}",
             )
         return aggregate
 
