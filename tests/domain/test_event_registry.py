@@ -62,3 +62,13 @@ def test_a_type_without_a_payload_is_refused() -> None:
             TYPE = "nothing.happened"
 
     assert "nothing.happened" not in registered_event_types()
+
+
+def test_a_subclass_that_would_share_a_type_is_refused() -> None:
+    with pytest.raises(TypeError, match=r"inherits the event type 'member.left' of Member.Left"):
+
+        class Departed(Member.Left):
+            pass
+
+    assert EVENT_TYPES["member.left"].event_class is Member.Left
+    assert registered_event_types()["member.left"].event_class is Member.Left

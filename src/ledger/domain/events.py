@@ -113,8 +113,15 @@ def _register(cls: type[Any]) -> None:
         _DECLARED[name] = cls
         return
     inherited = getattr(cls, "TYPE", "")
-    if inherited and issubclass(cls, _DECLARED[inherited]):
-        _DECLARED[inherited] = cls
+    if not inherited:
+        return  # a base of other events, with no type of its own
+    declared = _DECLARED[inherited]
+    if cls.__qualname__ != declared.__qualname__ or cls.__module__ != declared.__module__:
+        raise TypeError(
+            f"{cls.__qualname__} inherits the event type {inherited!r} of "
+            f"{declared.__qualname__}; declare a TYPE of its own"
+        )
+    _DECLARED[inherited] = cls  # eventsourcing's redefinition, under the same name
 
 
 def _aggregate_of(cls: type[Any]) -> type[Aggregate]:
