@@ -28,9 +28,7 @@ from ledger.domain.correction import (
     describe,
 )
 from ledger.domain.delegation import Delegation, DelegationWithdrawn
-from ledger.domain.emergency import (
-    EmergencyAction,
-)
+from ledger.domain.emergency import EmergencyAction
 from ledger.domain.events import OFFICE, Payload
 from ledger.domain.matter import STATE_ZH as MATTER_STATE_ZH
 from ledger.domain.matter import (
