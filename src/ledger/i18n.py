@@ -264,6 +264,9 @@ CATALOGUE: Final[Mapping[str, Text]] = {
     "kind.report": Text("report", "报告"),
     "kind.review": Text("review", "责任追究"),
     "kind.correction": Text("correction", "更正"),
+    "kind.key": Text("key", "密钥"),
+    "kind.ledger": Text("ledger", "台账"),
+    "kind.ruleset": Text("rule set", "规则集"),
     "rules.in_force": Text("rule set in force: {version}", "现行规则集：{version}"),
     "rules.adopted": Text(
         "rule set {version} adopted ({count} parameters changed)",
@@ -650,7 +653,7 @@ CATALOGUE: Final[Mapping[str, Text]] = {
     "post.city.member": Text("committee member", "市委委员"),
     "person.office": Text("office", "办公室"),
     # Event types as people name them (the type itself stays in JSON and the record format);
-    # every type of ledger.domain.EVENT_TYPES has one (tests/test_i18n.py).
+    # every registered type (ledger.domain.EVENT_TYPES) has one (tests/cli/test_words.py).
     "event.ledger.initialised": Text("ledger created", "台账创建"),
     "event.key.registered": Text("key registered", "密钥登记"),
     "event.key.revoked": Text("key revoked", "密钥吊销"),

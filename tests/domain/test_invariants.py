@@ -23,7 +23,7 @@ from ledger.errors import (
     UnknownRecordError,
 )
 from ledger.record.acts import RecordDocument
-from ledger.record.batch import ActError
+from ledger.store.batch import ActError
 from ledger.store.service import LedgerService
 
 T = "2026-03-02T09:00:00+08:00"

@@ -1,4 +1,4 @@
-"""The demo ledger (ledger.store.demo, ledger.record.generator): a county committee's year that
+"""The demo ledger (ledger.store.demo, ledger.demo.generator): a county committee's year that
 verifies, is the same for the same seed, holds every element of the domain, and breaks exactly
 the rules it breaks on purpose, each once, with the right person answerable."""
 
@@ -14,6 +14,7 @@ from uuid import UUID
 
 import pytest
 
+from ledger.demo.generator import ActBatch, CountyYear
 from ledger.domain.rules.engine import evaluate, parameters_in_force
 from ledger.domain.rules.facts import World
 from ledger.domain.rules.finding import Finding
@@ -21,7 +22,6 @@ from ledger.integrity.record import decode_record
 from ledger.projections.facts import build_world
 from ledger.projections.trace import Trace
 from ledger.record.acts import RecordDocument
-from ledger.record.generator import ActBatch, CountyYear
 from ledger.store.demo import build_demo, build_ledger
 from ledger.store.home import LedgerHome
 from ledger.store.service import LedgerService

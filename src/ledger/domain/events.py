@@ -10,10 +10,15 @@ Each event is an eventsourcing aggregate event (a frozen dataclass) with an enve
 
 ``TYPE`` is the event's stable name on the record (``member.registered``); Python class paths
 may move, record types never do.
+
+An event class registers itself where it is declared (``__init_subclass__`` below): declaring
+``TYPE`` and ``PAYLOAD`` on a class nested in its aggregate is all it takes for the mapper, the
+facts and the catalogue test to know it (``registered_event_types``).
 """
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any, ClassVar, get_args, get_origin
@@ -78,6 +83,69 @@ class Envelope:
     endorsements: tuple[Any, ...] = ()
 
 
+@dataclass(frozen=True)
+class EventType:
+    """One event type on the record: its stable name, class, aggregate and payload model."""
+
+    name: str
+    event_class: type[Any]
+    aggregate_class: type[Aggregate]
+    payload_model: type[Payload]
+    starts_stream: bool
+
+
+_DECLARED: dict[str, type[Any]] = {}
+"""Every event class by its ``TYPE``, in the order declared (filled by ``_register``)."""
+
+
+def _register(cls: type[Any]) -> None:
+    """Record ``cls`` under its ``TYPE``: once where it is declared, and again (replacing it) when
+    eventsourcing redefines it as a subclass of its aggregate's base event (same ``TYPE``)."""
+    name = cls.__dict__.get("TYPE", "")
+    if name:
+        if name in _DECLARED:
+            raise TypeError(
+                f"event type {name!r} is declared twice: "
+                f"{_DECLARED[name].__qualname__} and {cls.__qualname__}"
+            )
+        if "PAYLOAD" not in cls.__dict__:
+            raise TypeError(f"{cls.__qualname__} declares TYPE {name!r} without a PAYLOAD")
+        _DECLARED[name] = cls
+        return
+    inherited = getattr(cls, "TYPE", "")
+    if not inherited:
+        return  # a base of other events, with no type of its own
+    declared = _DECLARED[inherited]
+    if cls.__qualname__ != declared.__qualname__ or cls.__module__ != declared.__module__:
+        raise TypeError(
+            f"{cls.__qualname__} inherits the event type {inherited!r} of "
+            f"{declared.__qualname__}; declare a TYPE of its own"
+        )
+    _DECLARED[inherited] = cls  # eventsourcing's redefinition, under the same name
+
+
+def _aggregate_of(cls: type[Any]) -> type[Aggregate]:
+    """The aggregate an event class is declared in: the owner named by its ``__qualname__``,
+    unless the class names one explicitly (``AGGREGATE``)."""
+    explicit = getattr(cls, "AGGREGATE", None)
+    if explicit is not None:
+        return explicit  # type: ignore[no-any-return]
+    owner: Any = sys.modules[cls.__module__]
+    for part in cls.__qualname__.split(".")[:-1]:
+        owner = getattr(owner, part)
+    if not (isinstance(owner, type) and issubclass(owner, Aggregate)):
+        raise TypeError(f"{cls.__qualname__} is not declared inside an aggregate; set AGGREGATE")
+    return owner
+
+
+def registered_event_types() -> dict[str, EventType]:
+    """Every event type declared so far, by its stable name, in the order declared."""
+    return {
+        name: EventType(name, cls, _aggregate_of(cls), cls.PAYLOAD, issubclass(cls, LedgerCreated))
+        for name, cls in _DECLARED.items()
+    }
+
+
 class LedgerEvent(Aggregate.Event):
     """Base of every event on the ledger."""
 
@@ -88,6 +156,10 @@ class LedgerEvent(Aggregate.Event):
     salt: bytes
     payload: Any
     endorsements: tuple[Any, ...]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        _register(cls)
 
 
 class LedgerCreated(Aggregate.Created):
@@ -100,6 +172,10 @@ class LedgerCreated(Aggregate.Created):
     salt: bytes
     payload: Any
     endorsements: tuple[Any, ...]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        _register(cls)
 
 
 def envelope_kwargs(envelope: Envelope, payload: Payload) -> dict[str, Any]:

@@ -235,6 +235,24 @@ def _appends(event_type: str, kind: str, name: str, make: Callable[[Stamp, Any],
     _on(event_type)(handler)
 
 
+_STAMP = frozenset(field.name for field in dataclasses.fields(f.Recorded))
+
+
+def _copies(event_type: str, kind: str, name: str, fact: type[Any]) -> None:
+    """Register a handler that appends a ``fact`` whose fields (besides the stamp) are copied
+    by name from the payload: a fact and its payload name their fields alike (style rule 16)."""
+    payload_fields = EVENT_TYPES[event_type].payload_model.model_fields
+    names = tuple(x.name for x in dataclasses.fields(fact) if x.name not in _STAMP)
+    missing = [n for n in names if n not in payload_fields]
+    if missing:  # pragma: no cover - a programming error caught at import
+        raise RuntimeError(f"{fact.__name__} fields not in {event_type}'s payload: {missing}")
+
+    def make(stamp: Stamp, p: Any) -> Any:
+        return fact(**stamp, **{n: getattr(p, n) for n in names})
+
+    _appends(event_type, kind, name, make)
+
+
 def _recorded(stamp: Stamp) -> f.Recorded:
     return f.Recorded(**stamp)
 
@@ -244,12 +262,7 @@ def _member_registered(b: _Builder, stream: UUID, stamp: Stamp, p: Any) -> None:
     b.start("members", stream, {"name": p.name, "title": p.title, "registered": _recorded(stamp)})
 
 
-_appends(
-    "member.assigned",
-    "members",
-    "assignments",
-    lambda s, p: f.PostsHeld(**s, posts=p.posts, in_charge=p.in_charge, liaison=p.liaison),
-)
+_copies("member.assigned", "members", "assignments", f.PostsHeld)
 
 
 @_on("member.left")
@@ -296,85 +309,27 @@ def _matter_opened(b: _Builder, stream: UUID, stamp: Stamp, p: Any) -> None:
     )
 
 
-_MATTER_ACTS: dict[str, tuple[str, Callable[[Stamp, Any], Any]]] = {
-    "matter.research_recorded": (
-        "research",
-        lambda s, p: f.ResearchFact(**s, by=p.by, summary=p.summary),
-    ),
-    "matter.alternative_added": (
-        "alternatives",
-        lambda s, p: f.AlternativeFact(**s, title=p.title),
-    ),
-    "matter.consulted": (
-        "consultations",
-        lambda s, p: f.ConsultationFact(
-            **s,
-            kind=p.kind,
-            party=p.party,
-            opened_on=p.opened_on,
-            closed_on=p.closed_on,
-            signed_by=p.signed_by,
-        ),
-    ),
-    "matter.cross_portfolio_consulted": (
-        "cross_portfolio",
-        lambda s, p: f.CrossPortfolioFact(**s, member=p.member),
-    ),
-    "matter.proposed": ("proposals", lambda s, p: f.ProposalFact(**s, by=p.by)),
-    "matter.coordinated": ("coordinations", lambda s, p: f.CoordinationFact(**s, by=p.by)),
-    "matter.agenda_approved": (
-        "approvals",
-        lambda s, p: f.ApprovalFact(**s, by=p.by, delegation=p.delegation, meeting=p.meeting),
-    ),
-    "matter.decided": (
-        "decisions",
-        lambda s, p: f.DecisionFact(
-            **s, meeting=p.meeting, body=p.body, outcome=p.outcome, basis=p.basis
-        ),
-    ),
-    "matter.deferred": (
-        "deferrals",
-        lambda s, p: f.MatterDeferralFact(**s, meeting=p.meeting, reason=p.reason),
-    ),
-    "matter.assignment_made": (
-        "assignments",
-        lambda s, p: f.AssignmentFact(
-            **s, assignment=p.assignment, to=p.to, task=p.task, deadline=p.deadline
-        ),
-    ),
-    "matter.progress_reported": (
-        "progress",
-        lambda s, p: f.ProgressFact(**s, assignment=p.assignment, by=p.by, completed=p.completed),
-    ),
-    "matter.supervision_checked": (
-        "supervisions",
-        lambda s, p: f.SupervisionFact(**s, by=p.by, satisfactory=p.satisfactory),
-    ),
-    "matter.reconsideration_agreed": (
-        "reconsiderations",
-        lambda s, p: f.ReconsiderationFact(
-            **s,
-            meeting=p.meeting,
-            body=p.body,
-            votes_for=p.votes_for,
-            roster_size=p.roster_size,
-            reason=p.reason,
-        ),
-    ),
-    "matter.changed": (
-        "changes",
-        lambda s, p: f.ChangeFact(
-            **s, body=p.body, meeting=p.meeting, summary=p.summary, major=p.major
-        ),
-    ),
-    "matter.revoked": (
-        "revocations",
-        lambda s, p: f.RevocationFact(**s, body=p.body, meeting=p.meeting, reason=p.reason),
-    ),
-    "matter.published": ("publications", lambda s, p: f.PublicationFact(**s, channel=p.channel)),
+_MATTER_ACTS: dict[str, tuple[str, type[Any]]] = {
+    "matter.research_recorded": ("research", f.ResearchFact),
+    "matter.alternative_added": ("alternatives", f.AlternativeFact),
+    "matter.consulted": ("consultations", f.ConsultationFact),
+    "matter.cross_portfolio_consulted": ("cross_portfolio", f.CrossPortfolioFact),
+    "matter.proposed": ("proposals", f.ProposalFact),
+    "matter.coordinated": ("coordinations", f.CoordinationFact),
+    "matter.agenda_approved": ("approvals", f.ApprovalFact),
+    "matter.decided": ("decisions", f.DecisionFact),
+    "matter.deferred": ("deferrals", f.MatterDeferralFact),
+    "matter.assignment_made": ("assignments", f.AssignmentFact),
+    "matter.progress_reported": ("progress", f.ProgressFact),
+    "matter.supervision_checked": ("supervisions", f.SupervisionFact),
+    "matter.reconsideration_agreed": ("reconsiderations", f.ReconsiderationFact),
+    "matter.changed": ("changes", f.ChangeFact),
+    "matter.revoked": ("revocations", f.RevocationFact),
+    "matter.published": ("publications", f.PublicationFact),
 }
-for _type, (_name, _make) in _MATTER_ACTS.items():
-    _appends(_type, "matters", _name, _make)
+"""A matter's acts: event type -> (the draft's list, the fact copied from the payload)."""
+for _type, (_name, _fact) in _MATTER_ACTS.items():
+    _copies(_type, "matters", _name, _fact)
 
 
 @_on("meeting.scheduled")
@@ -415,63 +370,37 @@ def _meeting_closed(b: _Builder, stream: UUID, stamp: Stamp, p: Any) -> None:
     b.set("meetings", stream, "closing", f.ClosingFact(**stamp, closed_at=p.closed_at))
 
 
-_MEETING_ACTS: dict[str, tuple[str, Callable[[Stamp, Any], Any]]] = {
-    "meeting.notice_sent": (
-        "notices",
-        lambda s, p: f.NoticeFact(**s, sent_at=p.sent_at, materials=p.materials),
-    ),
-    "meeting.interest_declared": (
-        "interests",
-        lambda s, p: f.InterestFact(**s, item=p.item, member=p.member, interest=p.interest),
-    ),
-    "meeting.withdrawal_declared": (
-        "withdrawals",
-        lambda s, p: f.WithdrawalFact(**s, item=p.item, member=p.member),
-    ),
-    "meeting.presented": (
-        "presentations",
-        lambda s, p: f.PresentationFact(**s, item=p.item, by=p.by),
-    ),
-    "meeting.opinion_stated": (
-        "opinions",
-        lambda s, p: f.OpinionFact(**s, item=p.item, member=p.member, stance=p.stance),
-    ),
-    "meeting.written_view_submitted": (
-        "written_views",
-        lambda s, p: f.WrittenViewFact(**s, item=p.item, member=p.member, stance=p.stance),
-    ),
-    "meeting.item_deferred": (
-        "deferrals",
-        lambda s, p: f.ItemDeferralFact(**s, item=p.item, reason=p.reason),
-    ),
-    "meeting.vote_taken": (
-        "votes",
-        lambda s, p: f.VoteFact(
-            **s,
-            item=p.item,
-            method=p.method,
-            ballots_cast=p.ballots_cast,
-            votes_for=p.votes_for,
-            votes_against=p.votes_against,
-            abstentions=p.abstentions,
-            invalid=p.invalid,
-            ballots=tuple(f.BallotFact(member=x.member, choice=x.choice) for x in p.ballots),
-            bundled_with=p.bundled_with,
-        ),
-    ),
-    "meeting.result_announced": (
-        "announcements",
-        lambda s, p: f.AnnouncementFact(
-            **s, item=p.item, outcome=p.outcome, by=p.by, reasons=p.reasons
-        ),
-    ),
-    "meeting.minutes_issued": (
-        "minutes",
-        lambda s, p: f.MinutesFact(**s, issued_at=p.issued_at, by=p.by),
-    ),
+_MEETING_ACTS: dict[str, tuple[str, type[Any]]] = {
+    "meeting.notice_sent": ("notices", f.NoticeFact),
+    "meeting.interest_declared": ("interests", f.InterestFact),
+    "meeting.withdrawal_declared": ("withdrawals", f.WithdrawalFact),
+    "meeting.presented": ("presentations", f.PresentationFact),
+    "meeting.opinion_stated": ("opinions", f.OpinionFact),
+    "meeting.written_view_submitted": ("written_views", f.WrittenViewFact),
+    "meeting.item_deferred": ("deferrals", f.ItemDeferralFact),
+    "meeting.result_announced": ("announcements", f.AnnouncementFact),
+    "meeting.minutes_issued": ("minutes", f.MinutesFact),
 }
-for _type, (_name, _make) in _MEETING_ACTS.items():
-    _appends(_type, "meetings", _name, _make)
+"""A meeting's acts: event type -> (the draft's list, the fact copied from the payload)."""
+for _type, (_name, _fact) in _MEETING_ACTS.items():
+    _copies(_type, "meetings", _name, _fact)
+_appends(
+    "meeting.vote_taken",
+    "meetings",
+    "votes",
+    lambda s, p: f.VoteFact(
+        **s,
+        item=p.item,
+        method=p.method,
+        ballots_cast=p.ballots_cast,
+        votes_for=p.votes_for,
+        votes_against=p.votes_against,
+        abstentions=p.abstentions,
+        invalid=p.invalid,
+        ballots=tuple(f.BallotFact(member=x.member, choice=x.choice) for x in p.ballots),
+        bundled_with=p.bundled_with,
+    ),
+)
 
 
 @_on("emergency.action_taken")
@@ -489,18 +418,8 @@ def _emergency_taken(b: _Builder, stream: UUID, stamp: Stamp, p: Any) -> None:
     )
 
 
-_appends(
-    "emergency.reported",
-    "emergencies",
-    "reports",
-    lambda s, p: f.EmergencyReportFact(**s, meeting=p.meeting, reported_at=p.reported_at, by=p.by),
-)
-_appends(
-    "emergency.acknowledged",
-    "emergencies",
-    "acknowledgements",
-    lambda s, p: f.AcknowledgementFact(**s, meeting=p.meeting, outcome=p.outcome),
-)
+_copies("emergency.reported", "emergencies", "reports", f.EmergencyReportFact)
+_copies("emergency.acknowledged", "emergencies", "acknowledgements", f.AcknowledgementFact)
 
 
 @_on("report.delivered")

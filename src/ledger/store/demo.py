@@ -1,4 +1,4 @@
-"""The demo ledger: a county committee's year (``ledger.record.generator``) recorded as the office
+"""The demo ledger: a county committee's year (``ledger.demo.generator``) recorded as the office
 would record it, day by day, with the office's clock set just after each batch's last act.
 
 ``build_ledger`` records the year and says what it built (the benchmarks use it at large
@@ -17,11 +17,7 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-from ledger.domain.events import OFFICE
-from ledger.domain.rules.ruleset_file import parse_ruleset
-from ledger.integrity.keys import SigningKey
-from ledger.record.acts import RecordDocument
-from ledger.record.generator import (
+from ledger.demo.generator import (
     YEAR_END,
     Act,
     ActBatch,
@@ -31,6 +27,10 @@ from ledger.record.generator import (
     RuleSetAdoption,
     Step,
 )
+from ledger.domain.events import OFFICE
+from ledger.domain.rules.ruleset_file import parse_ruleset
+from ledger.integrity.keys import SigningKey
+from ledger.record.acts import RecordDocument
 from ledger.store.home import LedgerHome
 from ledger.store.service import LedgerService
 

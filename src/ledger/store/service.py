@@ -38,8 +38,8 @@ from ledger.projections.index import LedgerIndex
 from ledger.projections.tree import MissingNodeError
 from ledger.projections.views import Reader
 from ledger.record.acts import Act, TranscriptionSource
-from ledger.record.batch import Batch
 from ledger.store.application import LedgerApplication, TreeState
+from ledger.store.batch import Batch
 from ledger.store.content import ContentStore
 from ledger.store.home import LedgerConfig, LedgerHome
 from ledger.store.location import ensure_postgres_schema, postgres_env, sqlite_env

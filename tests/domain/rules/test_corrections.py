@@ -13,7 +13,7 @@ from ledger.domain.correction import CORRECTABLE, CorrectionRecorded
 from ledger.domain.meeting import Stance
 from ledger.domain.rules.facts import MeetingFacts, World
 from ledger.errors import CorrectionFieldError
-from ledger.record.batch import ActError
+from ledger.store.batch import ActError
 from tests.domain.rules.conftest import CountyLedger, county_rest, moment
 
 LATER = "2026-02-27T10:00:00+08:00"  # the office corrects after the minutes were issued

@@ -12,8 +12,8 @@ import pytest
 from ledger.domain.rules.engine import evaluate, parameters_in_force
 from ledger.domain.rules.finding import Finding
 from ledger.record.acts import RecordDocument
-from ledger.record.batch import ActError
 from ledger.record.document import RecordFormatError, parse_document
+from ledger.store.batch import ActError
 from ledger.store.content import ContentStore
 from tests.domain.rules.conftest import CountyLedger, moment
 

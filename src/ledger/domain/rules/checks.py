@@ -1152,6 +1152,7 @@ def check_plenary_vote_method(
             if vote.method in allowed:
                 continue
             title = _title(world, vote.item)
+            method_zh = term("zh", "method", vote.method.value)
             found.append(
                 _finding(
                     "plenary-vote-method",
@@ -1163,20 +1164,12 @@ def check_plenary_vote_method(
                     f"the plenary meeting {meeting.title!r} voted on {title!r} by "
                     f"{vote.method.value.replace('_', ' ')}; only show of hands or secret ballot "
                     "is allowed",
-                    f"全委会会议《{meeting.title}》以{_METHOD_ZH[vote.method]}方式表决事项《{title}》，"
+                    f"全委会会议《{meeting.title}》以{method_zh}方式表决事项《{title}》，"
                     "应采用举手表决或无记名投票",
                     vote.occurred_at,
                 )
             )
     return found
-
-
-_METHOD_ZH = {
-    VoteMethod.ORAL: "口头表决",
-    VoteMethod.SHOW_OF_HANDS: "举手表决",
-    VoteMethod.SECRET_BALLOT: "无记名投票",
-    VoteMethod.NAMED_BALLOT: "记名投票",
-}
 
 
 @_check("non-decision-body")

@@ -9,6 +9,7 @@ the acts were given, so the log reads as the proceedings happened.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 from uuid import UUID, uuid4
@@ -16,6 +17,7 @@ from uuid import UUID, uuid4
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
 
+from ledger.domain import EVENT_TYPES
 from ledger.domain.body import Body, BodyEstablished
 from ledger.domain.correction import (
     CORRECTION_FORMAT,
@@ -25,60 +27,32 @@ from ledger.domain.correction import (
     check_change,
     describe,
 )
-from ledger.domain.delegation import Delegation, DelegationGranted, DelegationWithdrawn
-from ledger.domain.emergency import (
-    EmergencyAcknowledged,
-    EmergencyAction,
-    EmergencyActionTaken,
-    EmergencyReported,
-)
+from ledger.domain.delegation import Delegation, DelegationWithdrawn
+from ledger.domain.emergency import EmergencyAction
 from ledger.domain.events import OFFICE, Payload
 from ledger.domain.matter import STATE_ZH as MATTER_STATE_ZH
 from ledger.domain.matter import (
-    AgendaApproval,
-    Alternative,
     Assignment,
-    Change,
-    Consultation,
-    Coordination,
-    CrossPortfolioConsultation,
     Decision,
     DecisionBasis,
     Matter,
     MatterDeferral,
-    MatterOpened,
     MatterState,
     Outcome,
-    Progress,
-    Proposal,
-    Publication,
     Reconsideration,
-    Research,
-    Revocation,
-    Supervision,
 )
 from ledger.domain.meeting import (
     Absence,
-    AgendaItem,
     Announcement,
     Ballot,
-    Closing,
     Deferral,
-    Interest,
     Meeting,
     MeetingOpened,
-    MeetingScheduled,
-    Minutes,
-    Notice,
-    Opinion,
-    Presentation,
     Vote,
-    Withdrawal,
-    WrittenView,
 )
-from ledger.domain.member import Member, MemberAssigned, MemberRegistered
-from ledger.domain.report import Report, ReportDelivered
-from ledger.domain.review import Responsibility, Review, ReviewConcluded, ReviewOpened
+from ledger.domain.member import Member
+from ledger.domain.report import Report
+from ledger.domain.review import Responsibility, Review, ReviewConcluded
 from ledger.domain.rules.catalogue import RULES_BY_ID
 from ledger.domain.rules.thresholds import Share
 from ledger.domain.transcription import Transcription, TranscriptionRecorded
@@ -95,29 +69,20 @@ from ledger.errors import (
     UnknownRecordError,
     zh_text,
 )
+from ledger.i18n import term
 from ledger.integrity.keys import SigningKey
 from ledger.record import acts as a
 from ledger.store.application import LedgerApplication
 
 A = TypeVar("A", bound=Aggregate)
 
-_KIND_ZH = {
-    "member": "委员",
-    "body": "机构",
-    "matter": "议题",
-    "meeting": "会议",
-    "delegation": "委托",
-    "assignment": "落实任务",
-    "emergency action": "临机处置",
-    "emergencyaction": "临机处置",  # the class name, as a refusal names what an id is
-    "report": "报告",
-    "review": "责任追究",
-    "correction": "更正",
-    "key": "密钥",
-    "ledger": "台账",
-    "ruleset": "规则集",
-}
-"""What a reference names, in Chinese (the CLI catalogue's ``kind.*`` words)."""
+_KIND_OF_CLASS = {"emergencyaction": "emergency action"}
+"""A refusal names what an id is by its aggregate's class name; the catalogue's word for it."""
+
+
+def _kind_zh(kind: str) -> str:
+    """What a reference names, in Chinese: the catalogue's ``kind.*`` word (ledger/i18n.py)."""
+    return term("zh", "kind", _KIND_OF_CLASS.get(kind, kind))
 
 
 class ActError(InputError):
@@ -244,7 +209,7 @@ class Batch:
             raise error(
                 f"unknown {what} {ref!r}: it is not an id, and no earlier act in this document "
                 f"is named so (name one with `as: {ref}`)",
-                zh=f"未知的{_KIND_ZH.get(what, what)} {ref!r}：它不是标识，本文档中此前也没有"
+                zh=f"未知的{_kind_zh(what)} {ref!r}：它不是标识，本文档中此前也没有"
                 f"以此命名的行为（用 `as: {ref}` 给行为命名）",
             ) from None
 
@@ -257,14 +222,14 @@ class Batch:
             except AggregateNotFoundError:
                 raise error(
                     f"no {what} {ref!r} in this ledger",
-                    zh=f"本台账中没有{_KIND_ZH.get(what, what)} {ref!r}",
+                    zh=f"本台账中没有{_kind_zh(what)} {ref!r}",
                 ) from None
             self.loaded[ident] = aggregate
         if not isinstance(aggregate, cls):
             kind = type(aggregate).__name__.lower()
             raise error(
                 f"{ref!r} is a {kind}, not a {what}",
-                zh=f"{ref!r} 是{_KIND_ZH.get(kind, kind)}，不是{_KIND_ZH.get(what, what)}",
+                zh=f"{ref!r} 是{_kind_zh(kind)}，不是{_kind_zh(what)}",
             )
         return aggregate
 
@@ -314,21 +279,261 @@ def handles(act_class: type[Any]) -> Callable[[Handler], Handler]:
     return register
 
 
-@handles(a.RegisterMember)
-def _register_member(b: Batch, act: a.RegisterMember) -> list[Aggregate]:
+# --- plain acts: one route each -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Route:
+    """How a plain act becomes its event: resolve the act's references (in the order given, so
+    the first bad one is the one refused), copy its other fields into the event's payload by
+    name, and call one verb of the aggregate the act names (``target``) or creates."""
+
+    event: type[Any]
+    """The event class; its ``PAYLOAD`` is built, its aggregate is acted on or created."""
+    verb: str
+    """The aggregate method called with ``(payload, envelope)`` (a classmethod when creating,
+    called with the new id first)."""
+    target: str | None = None
+    """The act field naming the aggregate acted on; ``None``: the act creates one."""
+    refs: tuple[tuple[str, str], ...] = ()
+    """``(field, kind)`` of each reference, resolved in this order (kinds: ``_RESOLVE``)."""
+    actor: str | None = None
+    """The payload field naming who acted; ``None``: the general office."""
+    at: tuple[str, ...] = ()
+    """Payload fields that take the act's time."""
+    target_last: bool = False
+    """Load the target after the references (the matter's preparatory acts)."""
+    alias: str | None = None
+    """When creating: what the act's alias names (``member``, ``meeting`` ...)."""
+    name_first: bool = False
+    """When creating: take the alias before the aggregate's own checks."""
+
+
+_RESOLVE: dict[str, Callable[[Batch, Any], Any]] = {
+    "member": lambda b, ref: b.member(ref),
+    "body": lambda b, ref: b.body(ref).id,
+    "matter": lambda b, ref: b.matter(ref).id,
+    "matters": lambda b, refs: tuple(b.matter(ref).id for ref in refs),
+    "meeting": lambda b, ref: b.meeting(ref).id,
+    "delegation": lambda b, ref: b.get(Delegation, ref, "delegation", UnknownRecordError).id,
+    "assignment": lambda b, ref: b.ident(ref, "assignment", UnknownRecordError),
+    "material": lambda b, ref: b.material(ref),
+    "materials": lambda b, refs: b.materials(refs),
+}
+"""How a reference of each kind is resolved (an absent optional reference stays ``None``)."""
+
+_TARGETS: dict[type[Aggregate], tuple[str, type[LedgerError]]] = {
+    Member: ("member", UnknownMemberError),
+    Matter: ("matter", UnknownMatterError),
+    Meeting: ("meeting", UnknownMeetingError),
+    EmergencyAction: ("emergency action", UnknownRecordError),
+}
+"""What an act's target is called in a refusal, and the error naming an unknown one."""
+
+
+def follow(b: Batch, act: a.ActBase, route: Route) -> list[Aggregate]:
+    """Apply a plain act by its route."""
+    aggregate_class = EVENT_TYPES[route.event.TYPE].aggregate_class
+    target: Aggregate | None = None
+    if route.target is not None and not route.target_last:
+        target = _target(b, act, route, aggregate_class)
+    values: dict[str, Any] = {}
+    for field, kind in route.refs:
+        ref = getattr(act, field)
+        values[field] = None if ref is None else _RESOLVE[kind](b, ref)
+    for field in route.at:
+        values[field] = b.at(act)
+    for field in route.event.PAYLOAD.model_fields:
+        if field not in values and field in type(act).model_fields:
+            values[field] = getattr(act, field)
+    payload = route.event.PAYLOAD(**values)
+    actor = OFFICE if route.actor is None else str(values[route.actor])
+    if route.target is not None:
+        if target is None:
+            target = _target(b, act, route, aggregate_class)
+        envelope = b.envelope(act, target.id, route.event, payload, actor)
+        getattr(target, route.verb)(payload, envelope)
+        return [target]
     new_id = uuid4()
-    payload = MemberRegistered(name=act.name, title=act.title)
-    env = b.envelope(act, new_id, Member.Registered, payload, OFFICE)
-    b.name(act.alias, new_id, "member")
-    return [b.new(Member.register(new_id, payload, env))]
+    envelope = b.envelope(act, new_id, route.event, payload, actor)
+    alias = getattr(act, "alias", None)
+    if route.name_first:
+        b.name(alias, new_id, route.alias or "")
+    created = getattr(aggregate_class, route.verb)(new_id, payload, envelope)
+    if not route.name_first:
+        b.name(alias, new_id, route.alias or "")
+    return [b.new(created)]
 
 
-@handles(a.AssignMember)
-def _assign_member(b: Batch, act: a.AssignMember) -> list[Aggregate]:
-    member = b.get(Member, act.member, "member", UnknownMemberError)
-    payload = MemberAssigned(posts=act.posts, in_charge=act.in_charge, liaison=act.liaison)
-    member.assign(payload, b.envelope(act, member.id, Member.Assigned, payload, OFFICE))
-    return [member]
+def _target(b: Batch, act: a.ActBase, route: Route, aggregate_class: type[Aggregate]) -> Aggregate:
+    what, error = _TARGETS[aggregate_class]
+    return b.get(aggregate_class, getattr(act, str(route.target)), what, error)
+
+
+_BY = (("by", "member"),)
+_MEMBER_ITEM = (("member", "member"), ("item", "matter"))
+
+ROUTES: dict[type[a.ActBase], Route] = {
+    a.RegisterMember: Route(Member.Registered, "register", alias="member", name_first=True),
+    a.AssignMember: Route(Member.Assigned, "assign", target="member"),
+    a.GrantDelegation: Route(
+        Delegation.Granted,
+        "grant",
+        refs=(("grantor", "member"), ("grantee", "member")),
+        actor="grantor",
+        alias="delegation",
+        name_first=True,
+    ),
+    a.OpenMatter: Route(
+        Matter.Opened,
+        "open",
+        refs=(("body", "body"), ("in_charge", "member")),
+        actor="in_charge",
+        alias="matter",
+        name_first=True,
+    ),
+    # the matter's preparation (Matter.record): references first, then the matter
+    a.RecordResearch: Route(
+        Matter.ResearchRecorded,
+        "record",
+        "matter",
+        (*_BY, ("materials", "materials")),
+        "by",
+        target_last=True,
+    ),
+    a.AddAlternative: Route(
+        Matter.AlternativeAdded, "record", "matter", (("material", "material"),), target_last=True
+    ),
+    a.Consult: Route(
+        Matter.Consulted, "record", "matter", (("materials", "materials"),), target_last=True
+    ),
+    a.ConsultAcrossPortfolio: Route(
+        Matter.CrossPortfolioConsulted,
+        "record",
+        "matter",
+        (("member", "member"),),
+        "member",
+        target_last=True,
+    ),
+    a.Propose: Route(Matter.Proposed, "record", "matter", _BY, "by", target_last=True),
+    a.Coordinate: Route(Matter.Coordinated, "record", "matter", _BY, "by", target_last=True),
+    a.ApproveAgenda: Route(
+        Matter.AgendaApproved,
+        "record",
+        "matter",
+        (*_BY, ("delegation", "delegation"), ("meeting", "meeting")),
+        "by",
+        target_last=True,
+    ),
+    # the matter after its decision
+    a.ReportProgress: Route(
+        Matter.ProgressReported,
+        "report_progress",
+        "matter",
+        (*_BY, ("assignment", "assignment")),
+        "by",
+    ),
+    a.Supervise: Route(Matter.SupervisionChecked, "check_supervision", "matter", _BY, "by"),
+    a.ChangeDecision: Route(
+        Matter.Changed,
+        "change",
+        "matter",
+        (("body", "body"), ("meeting", "meeting"), ("material", "material")),
+    ),
+    a.RevokeDecision: Route(
+        Matter.Revoked, "revoke", "matter", (("body", "body"), ("meeting", "meeting"))
+    ),
+    a.PublishDecision: Route(Matter.Published, "publish", "matter"),
+    # meetings
+    a.ScheduleMeeting: Route(
+        Meeting.Scheduled,
+        "schedule",
+        refs=(("body", "body"), ("chair", "member"), ("agenda", "matters")),
+        alias="meeting",
+    ),
+    a.AddItem: Route(Meeting.ItemAdded, "add_item", "meeting", (("matter", "matter"),)),
+    a.SendNotice: Route(
+        Meeting.NoticeSent,
+        "send_notice",
+        "meeting",
+        (("materials", "materials"),),
+        at=("sent_at",),
+    ),
+    a.DeclareInterest: Route(
+        Meeting.InterestDeclared, "declare_interest", "meeting", _MEMBER_ITEM, "member"
+    ),
+    a.Withdraw: Route(
+        Meeting.WithdrawalDeclared, "declare_withdrawal", "meeting", _MEMBER_ITEM, "member"
+    ),
+    a.Present: Route(
+        Meeting.Presented,
+        "present_item",
+        "meeting",
+        (*_BY, ("item", "matter"), ("materials", "materials")),
+        "by",
+    ),
+    a.StateOpinion: Route(
+        Meeting.OpinionStated, "state_opinion", "meeting", _MEMBER_ITEM, "member"
+    ),
+    a.SubmitWrittenView: Route(
+        Meeting.WrittenViewSubmitted, "submit_written_view", "meeting", _MEMBER_ITEM, "member"
+    ),
+    a.CloseMeeting: Route(Meeting.Closed, "close", "meeting", at=("closed_at",)),
+    a.IssueMinutes: Route(
+        Meeting.MinutesIssued,
+        "issue_minutes",
+        "meeting",
+        (*_BY, ("material", "material")),
+        "by",
+        at=("issued_at",),
+    ),
+    # emergencies, reports, reviews
+    a.TakeEmergencyAction: Route(
+        EmergencyAction.Taken,
+        "take",
+        refs=(*_BY, ("matter", "matter"), ("materials", "materials")),
+        actor="by",
+        at=("taken_at",),
+        alias="emergency action",
+    ),
+    a.ReportEmergency: Route(
+        EmergencyAction.Reported,
+        "report",
+        "action",
+        (*_BY, ("meeting", "meeting")),
+        "by",
+        at=("reported_at",),
+    ),
+    a.AcknowledgeEmergency: Route(
+        EmergencyAction.Acknowledged, "acknowledge", "action", (("meeting", "meeting"),)
+    ),
+    a.DeliverReport: Route(
+        Report.Delivered,
+        "deliver",
+        refs=(*_BY, ("to_body", "body"), ("meeting", "meeting"), ("material", "material")),
+        actor="by",
+        alias="report",
+    ),
+    a.OpenReview: Route(
+        Review.Opened,
+        "open",
+        refs=(("opened_by", "member"), ("matter", "matter")),
+        actor="opened_by",
+        alias="review",
+    ),
+}
+"""Every plain act's route; acts with logic of their own (votes, announcements, deferrals,
+corrections ...) have a handler below instead (a handler may check, then follow its route)."""
+
+
+def _routed(route: Route) -> Handler:
+    def handle(b: Batch, act: Any) -> list[Aggregate]:
+        return follow(b, act, route)
+
+    return handle
+
+
+# --- acts with logic of their own ------------------------------------------------------------
 
 
 @handles(a.MemberLeaves)
@@ -371,22 +576,6 @@ def _leave_body(b: Batch, act: a.LeaveBody) -> list[Aggregate]:
     return [body]
 
 
-@handles(a.GrantDelegation)
-def _grant(b: Batch, act: a.GrantDelegation) -> list[Aggregate]:
-    new_id = uuid4()
-    payload = DelegationGranted(
-        grantor=b.member(act.grantor),
-        grantee=b.member(act.grantee),
-        power=act.power,
-        valid_from=act.valid_from,
-        valid_until=act.valid_until,
-        note=act.note,
-    )
-    env = b.envelope(act, new_id, Delegation.Granted, payload, str(payload.grantor))
-    b.name(act.alias, new_id, "delegation")
-    return [b.new(Delegation.grant(new_id, payload, env))]
-
-
 @handles(a.WithdrawDelegation)
 def _withdraw_delegation(b: Batch, act: a.WithdrawDelegation) -> list[Aggregate]:
     delegation = b.get(Delegation, act.delegation, "delegation", UnknownRecordError)
@@ -400,47 +589,6 @@ def _withdraw_delegation(b: Batch, act: a.WithdrawDelegation) -> list[Aggregate]
     return [delegation]
 
 
-@handles(a.OpenMatter)
-def _open_matter(b: Batch, act: a.OpenMatter) -> list[Aggregate]:
-    new_id = uuid4()
-    payload = MatterOpened(
-        title=act.title,
-        body=b.body(act.body).id,
-        in_charge=b.member(act.in_charge),
-        summary=act.summary,
-        areas=act.areas,
-        major=act.major,
-        technical=act.technical,
-        public_interest=act.public_interest,
-        cadre=act.cadre,
-        confidential=act.confidential,
-    )
-    env = b.envelope(act, new_id, Matter.Opened, payload, str(payload.in_charge))
-    b.name(act.alias, new_id, "matter")
-    return [b.new(Matter.open(new_id, payload, env))]
-
-
-def _prepare(
-    b: Batch, act: a.ActBase, matter_ref: str, payload: Payload, event: type[Any], actor: str
-) -> list[Aggregate]:
-    matter = b.matter(matter_ref)
-    matter.record(payload, b.envelope(act, matter.id, event, payload, actor))
-    return [matter]
-
-
-@handles(a.RecordResearch)
-def _research(b: Batch, act: a.RecordResearch) -> list[Aggregate]:
-    by = b.member(act.by)
-    payload = Research(by=by, summary=act.summary, materials=b.materials(act.materials))
-    return _prepare(b, act, act.matter, payload, Matter.ResearchRecorded, str(by))
-
-
-@handles(a.AddAlternative)
-def _alternative(b: Batch, act: a.AddAlternative) -> list[Aggregate]:
-    payload = Alternative(title=act.title, summary=act.summary, material=b.material(act.material))
-    return _prepare(b, act, act.matter, payload, Matter.AlternativeAdded, OFFICE)
-
-
 @handles(a.Consult)
 def _consult(b: Batch, act: a.Consult) -> list[Aggregate]:
     if act.opened_on and act.closed_on and act.closed_on < act.opened_on:
@@ -448,48 +596,7 @@ def _consult(b: Batch, act: a.Consult) -> list[Aggregate]:
             f"the consultation closes ({act.closed_on}) before it opens ({act.opened_on})",
             zh=f"咨询的截止日期（{act.closed_on}）早于开始日期（{act.opened_on}）",
         )
-    payload = Consultation(
-        kind=act.kind,
-        party=act.party,
-        summary=act.summary,
-        outcome=act.outcome,
-        materials=b.materials(act.materials),
-        opened_on=act.opened_on,
-        closed_on=act.closed_on,
-        signed_by=act.signed_by,
-    )
-    return _prepare(b, act, act.matter, payload, Matter.Consulted, OFFICE)
-
-
-@handles(a.ConsultAcrossPortfolio)
-def _cross(b: Batch, act: a.ConsultAcrossPortfolio) -> list[Aggregate]:
-    member = b.member(act.member)
-    payload = CrossPortfolioConsultation(member=member, opinion=act.opinion)
-    return _prepare(b, act, act.matter, payload, Matter.CrossPortfolioConsulted, str(member))
-
-
-@handles(a.Propose)
-def _propose(b: Batch, act: a.Propose) -> list[Aggregate]:
-    by = b.member(act.by)
-    return _prepare(b, act, act.matter, Proposal(by=by), Matter.Proposed, str(by))
-
-
-@handles(a.Coordinate)
-def _coordinate(b: Batch, act: a.Coordinate) -> list[Aggregate]:
-    by = b.member(act.by)
-    payload = Coordination(by=by, note=act.note)
-    return _prepare(b, act, act.matter, payload, Matter.Coordinated, str(by))
-
-
-@handles(a.ApproveAgenda)
-def _approve(b: Batch, act: a.ApproveAgenda) -> list[Aggregate]:
-    by = b.member(act.by)
-    delegation = None
-    if act.delegation is not None:
-        delegation = b.get(Delegation, act.delegation, "delegation", UnknownRecordError).id
-    meeting = b.meeting(act.meeting).id if act.meeting is not None else None
-    payload = AgendaApproval(by=by, delegation=delegation, meeting=meeting)
-    return _prepare(b, act, act.matter, payload, Matter.AgendaApproved, str(by))
+    return follow(b, act, ROUTES[a.Consult])
 
 
 @handles(a.AssignTask)
@@ -501,29 +608,6 @@ def _assign_task(b: Batch, act: a.AssignTask) -> list[Aggregate]:
     )
     matter.assign(payload, b.envelope(act, matter.id, Matter.AssignmentMade, payload, OFFICE))
     b.name(act.alias, new_id, "assignment")
-    return [matter]
-
-
-@handles(a.ReportProgress)
-def _progress(b: Batch, act: a.ReportProgress) -> list[Aggregate]:
-    matter = b.matter(act.matter)
-    by = b.member(act.by)
-    assignment = b.ident(act.assignment, "assignment", UnknownRecordError)
-    payload = Progress(assignment=assignment, by=by, summary=act.summary, completed=act.completed)
-    matter.report_progress(
-        payload, b.envelope(act, matter.id, Matter.ProgressReported, payload, str(by))
-    )
-    return [matter]
-
-
-@handles(a.Supervise)
-def _supervise(b: Batch, act: a.Supervise) -> list[Aggregate]:
-    matter = b.matter(act.matter)
-    by = b.member(act.by)
-    payload = Supervision(by=by, summary=act.summary, satisfactory=act.satisfactory)
-    matter.check_supervision(
-        payload, b.envelope(act, matter.id, Matter.SupervisionChecked, payload, str(by))
-    )
     return [matter]
 
 
@@ -544,74 +628,6 @@ def _reconsider(b: Batch, act: a.Reconsider) -> list[Aggregate]:
     return [matter]
 
 
-@handles(a.ChangeDecision)
-def _change(b: Batch, act: a.ChangeDecision) -> list[Aggregate]:
-    matter = b.matter(act.matter)
-    payload = Change(
-        body=b.body(act.body).id,
-        meeting=b.meeting(act.meeting).id if act.meeting else None,
-        summary=act.summary,
-        material=b.material(act.material),
-        major=act.major,
-    )
-    matter.change(payload, b.envelope(act, matter.id, Matter.Changed, payload, OFFICE))
-    return [matter]
-
-
-@handles(a.RevokeDecision)
-def _revoke(b: Batch, act: a.RevokeDecision) -> list[Aggregate]:
-    matter = b.matter(act.matter)
-    payload = Revocation(
-        body=b.body(act.body).id,
-        meeting=b.meeting(act.meeting).id if act.meeting else None,
-        reason=act.reason,
-    )
-    matter.revoke(payload, b.envelope(act, matter.id, Matter.Revoked, payload, OFFICE))
-    return [matter]
-
-
-@handles(a.PublishDecision)
-def _publish(b: Batch, act: a.PublishDecision) -> list[Aggregate]:
-    matter = b.matter(act.matter)
-    payload = Publication(channel=act.channel)
-    matter.publish(payload, b.envelope(act, matter.id, Matter.Published, payload, OFFICE))
-    return [matter]
-
-
-@handles(a.ScheduleMeeting)
-def _schedule(b: Batch, act: a.ScheduleMeeting) -> list[Aggregate]:
-    new_id = uuid4()
-    payload = MeetingScheduled(
-        body=b.body(act.body).id,
-        title=act.title,
-        scheduled_for=act.scheduled_for,
-        chair=b.member(act.chair),
-        agenda=tuple(b.matter(ref).id for ref in act.agenda),
-        place=act.place,
-    )
-    meeting = Meeting.schedule(
-        new_id, payload, b.envelope(act, new_id, Meeting.Scheduled, payload, OFFICE)
-    )
-    b.name(act.alias, new_id, "meeting")
-    return [b.new(meeting)]
-
-
-@handles(a.AddItem)
-def _add_item(b: Batch, act: a.AddItem) -> list[Aggregate]:
-    meeting = b.meeting(act.meeting)
-    payload = AgendaItem(matter=b.matter(act.matter).id)
-    meeting.add_item(payload, b.envelope(act, meeting.id, Meeting.ItemAdded, payload, OFFICE))
-    return [meeting]
-
-
-@handles(a.SendNotice)
-def _notice(b: Batch, act: a.SendNotice) -> list[Aggregate]:
-    meeting = b.meeting(act.meeting)
-    payload = Notice(sent_at=b.at(act), materials=b.materials(act.materials))
-    meeting.send_notice(payload, b.envelope(act, meeting.id, Meeting.NoticeSent, payload, OFFICE))
-    return [meeting]
-
-
 @handles(a.OpenMeeting)
 def _open_meeting(b: Batch, act: a.OpenMeeting) -> list[Aggregate]:
     meeting = b.meeting(act.meeting)
@@ -626,67 +642,6 @@ def _open_meeting(b: Batch, act: a.OpenMeeting) -> list[Aggregate]:
         ),
     )
     meeting.open(payload, b.envelope(act, meeting.id, Meeting.Opened, payload, OFFICE))
-    return [meeting]
-
-
-def _item(b: Batch, ref: str) -> UUID:
-    return b.matter(ref).id
-
-
-@handles(a.DeclareInterest)
-def _interest(b: Batch, act: a.DeclareInterest) -> list[Aggregate]:
-    meeting = b.meeting(act.meeting)
-    member = b.member(act.member)
-    payload = Interest(item=_item(b, act.item), member=member, interest=act.interest)
-    meeting.declare_interest(
-        payload, b.envelope(act, meeting.id, Meeting.InterestDeclared, payload, str(member))
-    )
-    return [meeting]
-
-
-@handles(a.Withdraw)
-def _withdraw(b: Batch, act: a.Withdraw) -> list[Aggregate]:
-    meeting = b.meeting(act.meeting)
-    member = b.member(act.member)
-    payload = Withdrawal(item=_item(b, act.item), member=member, reason=act.reason)
-    meeting.declare_withdrawal(
-        payload, b.envelope(act, meeting.id, Meeting.WithdrawalDeclared, payload, str(member))
-    )
-    return [meeting]
-
-
-@handles(a.Present)
-def _present(b: Batch, act: a.Present) -> list[Aggregate]:
-    meeting = b.meeting(act.meeting)
-    by = b.member(act.by)
-    payload = Presentation(item=_item(b, act.item), by=by, materials=b.materials(act.materials))
-    meeting.present_item(payload, b.envelope(act, meeting.id, Meeting.Presented, payload, str(by)))
-    return [meeting]
-
-
-@handles(a.StateOpinion)
-def _opinion(b: Batch, act: a.StateOpinion) -> list[Aggregate]:
-    meeting = b.meeting(act.meeting)
-    member = b.member(act.member)
-    payload = Opinion(
-        item=_item(b, act.item), member=member, stance=act.stance, summary=act.summary
-    )
-    meeting.state_opinion(
-        payload, b.envelope(act, meeting.id, Meeting.OpinionStated, payload, str(member))
-    )
-    return [meeting]
-
-
-@handles(a.SubmitWrittenView)
-def _written(b: Batch, act: a.SubmitWrittenView) -> list[Aggregate]:
-    meeting = b.meeting(act.meeting)
-    member = b.member(act.member)
-    payload = WrittenView(
-        item=_item(b, act.item), member=member, stance=act.stance, summary=act.summary
-    )
-    meeting.submit_written_view(
-        payload, b.envelope(act, meeting.id, Meeting.WrittenViewSubmitted, payload, str(member))
-    )
     return [meeting]
 
 
@@ -779,95 +734,6 @@ def decision_basis(b: Batch, meeting: Meeting, item: UUID) -> DecisionBasis:
     )
 
 
-@handles(a.CloseMeeting)
-def _close(b: Batch, act: a.CloseMeeting) -> list[Aggregate]:
-    meeting = b.meeting(act.meeting)
-    payload = Closing(closed_at=b.at(act))
-    meeting.close(payload, b.envelope(act, meeting.id, Meeting.Closed, payload, OFFICE))
-    return [meeting]
-
-
-@handles(a.IssueMinutes)
-def _minutes(b: Batch, act: a.IssueMinutes) -> list[Aggregate]:
-    meeting = b.meeting(act.meeting)
-    by = b.member(act.by)
-    payload = Minutes(issued_at=b.at(act), by=by, material=b.material(act.material))
-    meeting.issue_minutes(
-        payload, b.envelope(act, meeting.id, Meeting.MinutesIssued, payload, str(by))
-    )
-    return [meeting]
-
-
-@handles(a.TakeEmergencyAction)
-def _emergency(b: Batch, act: a.TakeEmergencyAction) -> list[Aggregate]:
-    new_id = uuid4()
-    by = b.member(act.by)
-    payload = EmergencyActionTaken(
-        by=by,
-        summary=act.summary,
-        taken_at=b.at(act),
-        matter=b.matter(act.matter).id if act.matter else None,
-        materials=b.materials(act.materials),
-    )
-    action = EmergencyAction.take(
-        new_id, payload, b.envelope(act, new_id, EmergencyAction.Taken, payload, str(by))
-    )
-    b.name(act.alias, new_id, "emergency action")
-    return [b.new(action)]
-
-
-@handles(a.ReportEmergency)
-def _report_emergency(b: Batch, act: a.ReportEmergency) -> list[Aggregate]:
-    action = b.get(EmergencyAction, act.action, "emergency action", UnknownRecordError)
-    by = b.member(act.by)
-    payload = EmergencyReported(meeting=b.meeting(act.meeting).id, reported_at=b.at(act), by=by)
-    action.report(payload, b.envelope(act, action.id, EmergencyAction.Reported, payload, str(by)))
-    return [action]
-
-
-@handles(a.AcknowledgeEmergency)
-def _acknowledge(b: Batch, act: a.AcknowledgeEmergency) -> list[Aggregate]:
-    action = b.get(EmergencyAction, act.action, "emergency action", UnknownRecordError)
-    payload = EmergencyAcknowledged(
-        meeting=b.meeting(act.meeting).id, outcome=act.outcome, note=act.note
-    )
-    action.acknowledge(
-        payload, b.envelope(act, action.id, EmergencyAction.Acknowledged, payload, OFFICE)
-    )
-    return [action]
-
-
-@handles(a.DeliverReport)
-def _deliver(b: Batch, act: a.DeliverReport) -> list[Aggregate]:
-    new_id = uuid4()
-    by = b.member(act.by)
-    payload = ReportDelivered(
-        kind=act.kind,
-        by=by,
-        to_body=b.body(act.to_body).id,
-        meeting=b.meeting(act.meeting).id if act.meeting else None,
-        period_start=act.period_start,
-        period_end=act.period_end,
-        summary=act.summary,
-        material=b.material(act.material),
-    )
-    report = Report.deliver(
-        new_id, payload, b.envelope(act, new_id, Report.Delivered, payload, str(by))
-    )
-    b.name(act.alias, new_id, "report")
-    return [b.new(report)]
-
-
-@handles(a.OpenReview)
-def _open_review(b: Batch, act: a.OpenReview) -> list[Aggregate]:
-    new_id = uuid4()
-    by = b.member(act.opened_by)
-    payload = ReviewOpened(matter=b.matter(act.matter).id, reason=act.reason, opened_by=by)
-    review = Review.open(new_id, payload, b.envelope(act, new_id, Review.Opened, payload, str(by)))
-    b.name(act.alias, new_id, "review")
-    return [b.new(review)]
-
-
 @handles(a.ConcludeReview)
 def _conclude(b: Batch, act: a.ConcludeReview) -> list[Aggregate]:
     review = b.get(Review, act.review, "review", UnknownRecordError)
@@ -938,6 +804,9 @@ def _correct(b: Batch, act: a.CorrectRecord) -> list[Aggregate]:
 class _Empty(Payload):
     """No payload needed to build the envelope (the domain method makes the payload)."""
 
+
+for _act_class, _route in ROUTES.items():
+    _HANDLERS.setdefault(_act_class, _routed(_route))
 
 _missing = set(a.Act.__args__[0].__args__) - set(_HANDLERS)
 if _missing:  # pragma: no cover - a programming error caught at import
