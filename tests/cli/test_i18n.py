@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner, Result
 from rich.cells import cell_len
 
+from ledger.beijing_time import say_date, say_time
 from ledger.cli.main import cli
 from ledger.i18n import CATALOGUE, detect, message, placeholders
 from tests.domain.rules.conftest import CountyLedger, county_rest, edited
@@ -130,7 +131,12 @@ def test_history_in_english_is_the_summary_the_json_carries(county: Path) -> Non
     lines = en(county, "history", MATTER).stdout.splitlines()
     assert len(lines) == len(steps)
     for line, step in zip(lines, steps, strict=True):
-        assert line.removesuffix(" ✍").endswith("  " + step["summary"]), line
+        # the summary, then the signature mark, then when it was recorded if on another day
+        recorded = f"  [recorded {say_time('en', step['recorded_at'])}]"
+        late = say_date("en", step["recorded_at"]) != say_date("en", step["occurred_at"])
+        body = line.removesuffix(recorded) if late else line
+        assert late == line.endswith(recorded), line
+        assert body.removesuffix(" ✍").endswith("  " + step["summary"]), line
 
 
 def test_person_in_both_languages(county: Path) -> None:

@@ -67,7 +67,8 @@ def test_archive_history_and_person(home: Path) -> None:
     archive = json.loads(run(home, "archive", MATTER, "--json").stdout)
     assert archive[0]["type"] == "matter.opened"
     history = run(home, "history", MATTER).stdout.splitlines()
-    assert history[0].endswith("matter opened: 县城供水管网改造方案 (in charge: 李明)")
+    assert "  matter opened: 县城供水管网改造方案 (in charge: 李明)" in history[0]
+    assert history[0].endswith("(Beijing time)]")  # recorded today, not on the day it happened
     assert "2026-02-24 09:40" in "\n".join(history)  # China time for people
     person = json.loads(run(home, "person", "王建国", "--json").stdout)
     assert [m["title"] for m in person["matters"]] == [MATTER]

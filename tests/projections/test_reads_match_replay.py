@@ -137,6 +137,7 @@ def _person_by_replay(ledger: Ledger, member: str, as_of: datetime) -> dict[str,
                         "posts": list(r.posts),
                         "in_charge": list(r.in_charge),
                         "signed_by_person": r.signed_by_person,
+                        "transcribed_from": r.transcribed["source"] if r.transcribed else None,
                     }
                     for r in roles
                 ],
