@@ -29,6 +29,8 @@ class BodyKind(StrEnum):
     PLENARY = "plenary"  # 全委会
     STANDING_COMMITTEE = "standing_committee"  # 常委会
     PREPARATORY = "preparatory"  # 酝酿会 and other non-decision meetings
+    GOVERNMENT = "government"  # 县(市)人民政府 and other organs outside the committee: they carry
+    # out its decisions, and a change or revocation by one is judged by rule change-authority
 
 
 DECISION_BODIES = frozenset({BodyKind.PLENARY, BodyKind.STANDING_COMMITTEE})

@@ -74,7 +74,8 @@ class MemberLeaves(ActBase):
 
 
 class EstablishBody(Aliased):
-    """Set up a body: plenary (全委会), standing committee (常委会) or preparatory (酝酿会)."""
+    """Set up a body: plenary (全委会), standing committee (常委会), preparatory (酝酿会), or an
+    organ outside the committee such as the county government (县人民政府, ``government``)."""
 
     act: Literal["body.establish"]
     kind: BodyKind

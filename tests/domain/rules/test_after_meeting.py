@@ -401,3 +401,23 @@ def test_dissent_responsibility_holds_supporters_as_it_likes(ledger: CountyLedge
     """Everyone voted for: the rule has nothing to say about the degrees of supporters."""
     held = (("li", "direct", ""), ("zhou", "direct", ""))
     assert ledger.clean("dissent-responsibility", [*county_rest(), *reviewed(*held)])
+
+
+GOVERNMENT = {
+    "act": "body.establish",
+    "as": "gov",
+    "kind": "government",
+    "name": "县人民政府",
+    "members": ["zhang"],
+    "at": "2026-01-05T10:00:00+08:00",
+}
+
+
+def test_change_authority_changed_by_the_county_government(ledger: CountyLedger) -> None:
+    """A body of another kind (the county government) changing the standing committee's
+    decision: recorded, and judged by change-authority."""
+    acts = [GOVERNMENT, *changed_by("gov")[1:]]
+    found = ledger.found("change-authority", acts)
+    assert "decided by 县委常委会, was changed by 县人民政府" in found.message
+    assert "却由县人民政府进行了重大调整" in found.message_zh
+    assert found.responsible == ledger.id("gov")

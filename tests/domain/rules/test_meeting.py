@@ -321,3 +321,19 @@ def test_defer_divided_decided_with_reasons_is_compliant(ledger: CountyLedger) -
 
 def test_defer_divided_unanimous_vote_is_compliant(ledger: CountyLedger) -> None:
     assert ledger.clean("defer-divided", county_rest())
+
+
+def test_a_government_meeting_that_decides_a_major_matter_is_no_decision_body(
+    ledger: CountyLedger,
+) -> None:
+    """The county government (县人民政府, a body of kind ``government``) is not a committee
+    body: its meeting may discuss the committee's major matter but not decide it."""
+    acts = edited(
+        preparatory_meeting(votes=True),
+        "body.establish",
+        {"kind": "government", "name": "县人民政府"},
+        kind="preparatory",
+    )
+    found = ledger.found("non-decision-body", acts)
+    assert "the 县人民政府's meeting" in found.message
+    assert found.message_zh.startswith("县人民政府会议《酝酿会》")

@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 from ledger.beijing_time import Lang, say_date, say_time
-from ledger.domain.body import BodyKind
+from ledger.domain.body import DECISION_BODIES, BodyKind
 from ledger.domain.delegation import AGENDA_APPROVAL
 from ledger.domain.events import OFFICE
 from ledger.domain.matter import ConsultationKind, Outcome
@@ -1176,11 +1176,13 @@ def check_plenary_vote_method(
 def check_non_decision_body(
     world: World, params: Mapping[str, Any], as_of: datetime
 ) -> list[Finding]:
-    """Rule ``non-decision-body``: a meeting of a preparatory (non-decision) body neither votes
-    on nor announces a result for a major matter. Answerable: the chair."""
+    """Rule ``non-decision-body``: a meeting of a body that may not decide (a preparatory
+    meeting, or an organ outside the committee such as the county government) neither votes on
+    nor announces a result for a major matter. Answerable: the chair."""
     found = []
     for meeting in world.meetings.values():
-        if _body_kind(world, meeting.body) is not BodyKind.PREPARATORY:
+        kind = _body_kind(world, meeting.body)
+        if kind is None or kind in DECISION_BODIES:
             continue
         acts: dict[UUID, list[Recorded]] = {}
         for vote in meeting.votes:
@@ -1193,6 +1195,14 @@ def check_non_decision_body(
             if matter is None or not matter.major:
                 continue
             first = min(shown, key=lambda a: a.position)
+            what, what_zh = (
+                ("preparatory", "酝酿会")
+                if kind is BodyKind.PREPARATORY
+                else (
+                    f"{_body_name(world, meeting.body)}'s",
+                    f"{_body_name(world, meeting.body)}会议",
+                )
+            )
             found.append(
                 _finding(
                     "non-decision-body",
@@ -1201,10 +1211,10 @@ def check_non_decision_body(
                     (a.position for a in shown),
                     str(meeting.chair),
                     meeting.body,
-                    f"the preparatory meeting {meeting.title!r} voted on or announced a result "
+                    f"the {what} meeting {meeting.title!r} voted on or announced a result "
                     f"for the major matter {matter.title!r}; only the plenary or the standing "
                     "committee decides",
-                    f"酝酿会《{meeting.title}》对重大事项《{matter.title}》进行了表决或宣布了结果，"
+                    f"{what_zh}《{meeting.title}》对重大事项《{matter.title}》进行了表决或宣布了结果，"
                     "重大问题只能由全委会或常委会决定",
                     first.occurred_at,
                 )
